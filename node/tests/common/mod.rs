@@ -1,0 +1,203 @@
+//! Test harness: starts real `numerstake-node` processes on free loopback ports and talks to them
+//! over JSON-RPC (plain HTTP/1.1, no client library needed).
+
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use std::{
+	cell::RefCell,
+	fs::File,
+	io::{Read, Write},
+	net::{TcpListener, TcpStream},
+	path::PathBuf,
+	process::{Child, Command, ExitStatus, Stdio},
+	time::{Duration, Instant},
+};
+
+/// The node binary cargo built for these tests.
+pub fn node_binary() -> PathBuf {
+	PathBuf::from(env!("CARGO_BIN_EXE_numerstake-node"))
+}
+
+/// A loopback TCP port that was free a moment ago.
+pub fn free_port() -> u16 {
+	let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+	listener.local_addr().expect("local address").port()
+}
+
+/// A fresh scratch directory under the system temp dir.
+pub fn scratch_dir(name: &str) -> PathBuf {
+	let dir = std::env::temp_dir().join(format!(
+		"numerstake-test-{name}-{}-{}",
+		std::process::id(),
+		Instant::now().elapsed().as_nanos()
+	));
+	let _ = std::fs::remove_dir_all(&dir);
+	std::fs::create_dir_all(&dir).expect("create scratch dir");
+	dir
+}
+
+/// A running node; killed when dropped if the test did not stop it.
+pub struct Node {
+	pub name: String,
+	pub rpc_port: u16,
+	pub p2p_port: u16,
+	pub log: PathBuf,
+	child: RefCell<Option<Child>>,
+}
+
+impl Node {
+	/// Starts the node with `args` plus free RPC and p2p ports; output goes to a log file.
+	pub fn start(name: &str, dir: &PathBuf, args: &[&str]) -> Node {
+		Self::start_with_ports(name, dir, args, free_port(), free_port())
+	}
+
+	pub fn start_with_ports(
+		name: &str,
+		dir: &PathBuf,
+		args: &[&str],
+		rpc_port: u16,
+		p2p_port: u16,
+	) -> Node {
+		let log = dir.join(format!("{name}.log"));
+		let out = File::create(&log).expect("create log file");
+		let err = out.try_clone().expect("clone log file");
+		let child = Command::new(node_binary())
+			.args(args)
+			.args([
+				"--rpc-port",
+				&rpc_port.to_string(),
+				// Loopback only: the node neither advertises nor dials any other address.
+				"--listen-addr",
+				&format!("/ip4/127.0.0.1/tcp/{p2p_port}"),
+				"--no-prometheus",
+				"--no-telemetry",
+				"--no-mdns",
+			])
+			.stdin(Stdio::null())
+			.stdout(out)
+			.stderr(err)
+			.spawn()
+			.expect("start numerstake-node");
+		Node { name: name.into(), rpc_port, p2p_port, log, child: RefCell::new(Some(child)) }
+	}
+
+	/// Everything the node logged so far.
+	pub fn log_text(&self) -> String {
+		std::fs::read_to_string(&self.log).unwrap_or_default()
+	}
+
+	/// One JSON-RPC call; `Err` for transport errors and JSON-RPC errors alike.
+	pub fn rpc(&self, method: &str, params: Value) -> Result<Value, String> {
+		rpc_call(self.rpc_port, method, params)
+	}
+
+	/// Best and finalised block numbers.
+	pub fn heights(&self) -> Result<(u64, u64), String> {
+		let best = self.rpc("chain_getHeader", json!([]))?;
+		let finalized_hash = self.rpc("chain_getFinalizedHead", json!([]))?;
+		let finalized = self.rpc("chain_getHeader", json!([finalized_hash]))?;
+		Ok((block_number(&best)?, block_number(&finalized)?))
+	}
+
+	/// Polls until best >= `best` and finalised >= `finalized`, or the deadline passes.
+	pub fn wait_for_heights(&self, best: u64, finalized: u64, deadline: Duration) -> (u64, u64) {
+		let start = Instant::now();
+		let mut last = (0, 0);
+		while start.elapsed() < deadline {
+			if let Ok(h) = self.heights() {
+				last = h;
+				if h.0 >= best && h.1 >= finalized {
+					return h;
+				}
+			}
+			self.assert_running();
+			std::thread::sleep(Duration::from_millis(500));
+		}
+		panic!(
+			"{}: best {} / finalised {} after {:?}, wanted {best} / {finalized}\n--- log ---\n{}",
+			self.name,
+			last.0,
+			last.1,
+			deadline,
+			self.log_text()
+		);
+	}
+
+	/// Waits until the RPC server answers.
+	pub fn wait_for_rpc(&self, deadline: Duration) {
+		let start = Instant::now();
+		while start.elapsed() < deadline {
+			if self.rpc("system_health", json!([])).is_ok() {
+				return;
+			}
+			self.assert_running();
+			std::thread::sleep(Duration::from_millis(250));
+		}
+		panic!("{}: RPC did not come up within {deadline:?}\n{}", self.name, self.log_text());
+	}
+
+	fn assert_running(&self) {
+		if let Some(child) = self.child.borrow_mut().as_mut() {
+			if let Ok(Some(status)) = child.try_wait() {
+				panic!("{} exited early with {status}\n{}", self.name, self.log_text());
+			}
+		}
+	}
+
+	/// Sends SIGTERM and waits for a clean exit.
+	pub fn stop(self) -> ExitStatus {
+		let mut child = self.child.borrow_mut().take().expect("node still running");
+		let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+		let start = Instant::now();
+		loop {
+			if let Some(status) = child.try_wait().expect("wait for node") {
+				return status;
+			}
+			if start.elapsed() > Duration::from_secs(60) {
+				let _ = child.kill();
+				panic!("{} did not stop within 60 s of SIGTERM\n{}", self.name, self.log_text());
+			}
+			std::thread::sleep(Duration::from_millis(100));
+		}
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		if let Some(mut child) = self.child.get_mut().take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+}
+
+fn block_number(header: &Value) -> Result<u64, String> {
+	let hex = header["number"].as_str().ok_or_else(|| format!("no block number in {header}"))?;
+	u64::from_str_radix(hex.trim_start_matches("0x"), 16).map_err(|e| e.to_string())
+}
+
+/// A JSON-RPC 2.0 request over HTTP/1.1 to 127.0.0.1:`port`.
+pub fn rpc_call(port: u16, method: &str, params: Value) -> Result<Value, String> {
+	let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+	let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+	stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+	let request = format!(
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+		 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+		body.len()
+	);
+	stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
+	let mut response = Vec::new();
+	stream.read_to_end(&mut response).map_err(|e| e.to_string())?;
+	let response = String::from_utf8(response).map_err(|e| e.to_string())?;
+	let (head, body) = response.split_once("\r\n\r\n").ok_or("no HTTP body")?;
+	if !head.starts_with("HTTP/1.1 200") {
+		return Err(format!("HTTP error: {head}"));
+	}
+	let value: Value = serde_json::from_str(body.trim()).map_err(|e| format!("{e}: {body}"))?;
+	match value.get("error") {
+		Some(error) => Err(format!("RPC error: {error}")),
+		None => Ok(value["result"].clone()),
+	}
+}

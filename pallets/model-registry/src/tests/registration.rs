@@ -1,0 +1,198 @@
+//! Claiming models, ownership challenges and attestations, lapsed claims.
+
+use super::*;
+use polkadot_sdk::frame_support::{assert_noop, assert_ok};
+
+#[test]
+fn a_claim_holds_the_deposit_and_waits_for_the_oracle() {
+	build_and_execute(|| {
+		claim(ALICE, MODEL_TEXT);
+		let info = Models::<Test>::get(model()).unwrap();
+		assert_eq!(info.owner, ALICE);
+		assert_eq!(info.status, ModelStatus::Pending);
+		assert_eq!(info.claim_expires_at, 1 + CLAIM_TTL);
+		assert_eq!(held(HoldReason::ModelDeposit, ALICE), DEPOSIT);
+		assert!(OwnerModels::<Test>::contains_key(ALICE, model()));
+		assert_eq!(
+			<Registry as OwnershipAttestation<AccountId>>::pending_claims(10),
+			vec![(model(), ALICE)]
+		);
+		System::assert_last_event(
+			Event::<Test>::ModelClaimed {
+				model: model(),
+				owner: ALICE,
+				name: name(b"example_model"),
+				deposit: DEPOSIT,
+				claim_expires_at: 1 + CLAIM_TTL,
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn malformed_model_ids_get_precise_errors() {
+	build_and_execute(|| {
+		let register =
+			|t: &[u8]| Registry::register_model(RuntimeOrigin::signed(ALICE), text(t), name(b"m"));
+		assert_noop!(register(b"1234"), Error::<Test>::ModelIdWrongLength);
+		assert_noop!(
+			register(b"111111112-222-4333-8444-555555555555"),
+			Error::<Test>::ModelIdMisplacedHyphen
+		);
+		assert_noop!(
+			register(b"1111111x-2222-4333-8444-555555555555"),
+			Error::<Test>::ModelIdNotHex
+		);
+		assert_noop!(register(b"00000000-0000-0000-0000-000000000000"), Error::<Test>::ModelIdNil);
+	});
+}
+
+#[test]
+fn names_are_numerai_style_identifiers() {
+	build_and_execute(|| {
+		let register = |n: &[u8]| {
+			Registry::register_model(RuntimeOrigin::signed(ALICE), text(MODEL_TEXT), name(n))
+		};
+		assert_noop!(register(b""), Error::<Test>::NameEmpty);
+		assert_noop!(register(b"Upper"), Error::<Test>::NameInvalidCharacter);
+		assert_noop!(register(b"with space"), Error::<Test>::NameInvalidCharacter);
+		assert_ok!(register(b"integration_test_7"));
+	});
+}
+
+#[test]
+fn claiming_needs_the_deposit() {
+	build_and_execute(|| {
+		assert_noop!(
+			Registry::register_model(RuntimeOrigin::signed(PAUPER), text(MODEL_TEXT), name(b"m")),
+			Error::<Test>::InsufficientBalance
+		);
+	});
+}
+
+#[test]
+fn one_claim_at_a_time_and_one_verified_owner() {
+	build_and_execute(|| {
+		claim(ALICE, MODEL_TEXT);
+		assert_noop!(
+			Registry::register_model(RuntimeOrigin::signed(BOB), text(MODEL_TEXT), name(b"m")),
+			Error::<Test>::ClaimPending
+		);
+		assert_ok!(<Registry as OwnershipAttestation<AccountId>>::attest_ownership(
+			&model(),
+			&ALICE
+		));
+		run_to_block(1 + CLAIM_TTL + 1);
+		assert_noop!(
+			Registry::register_model(RuntimeOrigin::signed(BOB), text(MODEL_TEXT), name(b"m")),
+			Error::<Test>::AlreadyRegistered
+		);
+	});
+}
+
+#[test]
+fn a_lapsed_claim_gives_way_to_a_new_claimant() {
+	build_and_execute(|| {
+		claim(ALICE, MODEL_TEXT);
+		run_to_block(1 + CLAIM_TTL + 1);
+		claim(BOB, MODEL_TEXT);
+		assert_eq!(Models::<Test>::get(model()).unwrap().owner, BOB);
+		assert_eq!(held(HoldReason::ModelDeposit, ALICE), 0);
+		assert_eq!(Balances::free_balance(ALICE), ENDOWMENT);
+		assert!(!OwnerModels::<Test>::contains_key(ALICE, model()));
+		assert!(
+			registry_events().contains(&Event::ClaimExpired { model: model(), claimant: ALICE })
+		);
+	});
+}
+
+#[test]
+fn anyone_can_clear_a_lapsed_claim() {
+	build_and_execute(|| {
+		assert_noop!(
+			Registry::expire_claim(RuntimeOrigin::signed(BOB), model()),
+			Error::<Test>::UnknownModel
+		);
+		claim(ALICE, MODEL_TEXT);
+		run_to_block(1 + CLAIM_TTL);
+		assert_noop!(
+			Registry::expire_claim(RuntimeOrigin::signed(BOB), model()),
+			Error::<Test>::ClaimNotExpired
+		);
+		run_to_block(2 + CLAIM_TTL);
+		assert_ok!(Registry::expire_claim(RuntimeOrigin::signed(BOB), model()));
+		assert!(Models::<Test>::get(model()).is_none());
+		assert_eq!(Balances::free_balance(ALICE), ENDOWMENT);
+		assert!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(10).is_empty());
+	});
+}
+
+#[test]
+fn a_verified_model_cannot_be_expired() {
+	build_and_execute(|| {
+		verified(ALICE);
+		run_to_block(10 * CLAIM_TTL);
+		assert_noop!(
+			Registry::expire_claim(RuntimeOrigin::signed(BOB), model()),
+			Error::<Test>::NotPending
+		);
+	});
+}
+
+#[test]
+fn challenges_are_deterministic_and_specific() {
+	build_and_execute(|| {
+		let c = |m: &ModelId, who: &AccountId| {
+			<Registry as OwnershipAttestation<AccountId>>::challenge(m, who)
+		};
+		let alice = c(&model(), &ALICE);
+		assert!(alice.starts_with(b"numerstake-challenge:0x"));
+		assert_eq!(alice.len(), b"numerstake-challenge:0x".len() + 64);
+		assert_eq!(alice, c(&model(), &ALICE));
+		assert_ne!(alice, c(&model(), &BOB));
+		assert_ne!(alice, c(&other_model(), &ALICE));
+	});
+}
+
+#[test]
+fn attestation_verifies_only_the_live_claimant() {
+	build_and_execute(|| {
+		let attest = |who: AccountId| {
+			<Registry as OwnershipAttestation<AccountId>>::attest_ownership(&model(), &who)
+		};
+		assert_noop!(attest(ALICE), Error::<Test>::UnknownModel);
+		claim(ALICE, MODEL_TEXT);
+		assert_noop!(attest(BOB), Error::<Test>::ClaimantMismatch);
+		assert_ok!(attest(ALICE));
+		assert_eq!(Models::<Test>::get(model()).unwrap().status, ModelStatus::Verified);
+		assert!(
+			registry_events().contains(&Event::OwnershipVerified { model: model(), owner: ALICE })
+		);
+		assert_noop!(attest(ALICE), Error::<Test>::NotPending);
+		assert!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(10).is_empty());
+	});
+}
+
+#[test]
+fn a_lapsed_claim_cannot_be_attested() {
+	build_and_execute(|| {
+		claim(ALICE, MODEL_TEXT);
+		run_to_block(2 + CLAIM_TTL);
+		assert_noop!(
+			<Registry as OwnershipAttestation<AccountId>>::attest_ownership(&model(), &ALICE),
+			Error::<Test>::ClaimExpired
+		);
+		assert!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(10).is_empty());
+	});
+}
+
+#[test]
+fn pending_claims_are_listed_in_bounded_batches() {
+	build_and_execute(|| {
+		claim(ALICE, MODEL_TEXT);
+		claim(BOB, OTHER_TEXT);
+		assert_eq!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(1).len(), 1);
+		assert_eq!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(5).len(), 2);
+	});
+}

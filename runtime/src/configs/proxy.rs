@@ -1,0 +1,105 @@
+//! Proxies, with a restricted [`ProxyType::StakingBot`] for portfolio automation: a staker can
+//! let a bot key exit, settle and withdraw on their behalf without letting it move funds
+//! elsewhere.
+
+use crate::{Balance, Balances, Runtime, RuntimeCall, RuntimeEvent, System, MILLI_NMR};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use polkadot_sdk::{
+	frame_support::{parameter_types, traits::InstanceFilter},
+	pallet_proxy, pallet_utility,
+	sp_runtime::traits::BlakeTwo256,
+};
+use scale_info::TypeInfo;
+
+/// What a proxy may do for the account that appointed it.
+#[derive(
+	Copy,
+	Clone,
+	Eq,
+	PartialEq,
+	Ord,
+	PartialOrd,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	MaxEncodedLen,
+	TypeInfo,
+	Default,
+)]
+pub enum ProxyType {
+	/// Everything.
+	#[default]
+	Any,
+	/// Everything except moving balances.
+	NonTransfer,
+	/// Council and membership business.
+	Governance,
+	/// Staking automation: only the calls that end or tidy a position and return money to the
+	/// staker (request an exit, settle fees, withdraw), and batches of them. The delegation pallet
+	/// adds those calls; until then a bot may only batch, which dispatches nothing it could not
+	/// do alone because the proxy filter applies to every call inside the batch.
+	StakingBot,
+}
+
+impl ProxyType {
+	fn allows_utility_batch(call: &RuntimeCall) -> bool {
+		matches!(
+			call,
+			RuntimeCall::Utility(
+				pallet_utility::Call::batch { .. }
+					| pallet_utility::Call::batch_all { .. }
+					| pallet_utility::Call::force_batch { .. }
+			)
+		)
+	}
+}
+
+impl InstanceFilter<RuntimeCall> for ProxyType {
+	fn filter(&self, call: &RuntimeCall) -> bool {
+		match self {
+			ProxyType::Any => true,
+			ProxyType::NonTransfer => !matches!(call, RuntimeCall::Balances(..)),
+			ProxyType::Governance => {
+				matches!(call, RuntimeCall::Council(..) | RuntimeCall::CouncilMembership(..))
+					|| Self::allows_utility_batch(call)
+			},
+			ProxyType::StakingBot => Self::allows_utility_batch(call),
+		}
+	}
+
+	fn is_superset(&self, other: &Self) -> bool {
+		match (self, other) {
+			(x, y) if x == y => true,
+			(ProxyType::Any, _) => true,
+			(_, ProxyType::Any) => false,
+			(ProxyType::NonTransfer, ProxyType::Governance | ProxyType::StakingBot) => true,
+			_ => false,
+		}
+	}
+}
+
+parameter_types! {
+	/// Deposit for the proxy list of an account: 8 bytes of key plus the list header.
+	pub const ProxyDepositBase: Balance = 10 * MILLI_NMR;
+	/// Deposit per proxy in the list.
+	pub const ProxyDepositFactor: Balance = 3 * MILLI_NMR;
+	pub const AnnouncementDepositBase: Balance = 10 * MILLI_NMR;
+	pub const AnnouncementDepositFactor: Balance = 6 * MILLI_NMR;
+}
+
+impl pallet_proxy::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type Currency = Balances;
+	type ProxyType = ProxyType;
+	type ProxyDepositBase = ProxyDepositBase;
+	type ProxyDepositFactor = ProxyDepositFactor;
+	type MaxProxies = polkadot_sdk::frame_support::traits::ConstU32<32>;
+	type WeightInfo = pallet_proxy::weights::SubstrateWeight<Runtime>;
+	type MaxPending = polkadot_sdk::frame_support::traits::ConstU32<32>;
+	type CallHasher = BlakeTwo256;
+	type AnnouncementDepositBase = AnnouncementDepositBase;
+	type AnnouncementDepositFactor = AnnouncementDepositFactor;
+	type BlockNumberProvider = System;
+}

@@ -1,0 +1,107 @@
+//! Genesis presets: `development` (one validator, Alice) and `local_testnet` (Alice and Bob).
+//!
+//! Dev chains start with endowed development accounts; that is the only way NMR comes into
+//! existence outside the bridge, and only on these chains.
+
+use crate::{
+	configs::fee_pot_account, AccountId, Balance, BalancesConfig, CouncilMembershipConfig,
+	RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT, NMR,
+};
+use alloc::{vec, vec::Vec};
+use polkadot_sdk::{
+	frame_support::{build_struct_json_patch, BoundedVec},
+	pallet_aura, pallet_grandpa,
+	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+	sp_consensus_grandpa::AuthorityId as GrandpaId,
+	sp_genesis_builder::{self, PresetId},
+	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
+};
+use serde_json::Value;
+
+/// What each development account holds at genesis: one million NMR.
+pub const DEV_ENDOWMENT: Balance = 1_000_000 * NMR;
+
+/// The development accounts that hold NMR at genesis.
+pub fn endowed_dev_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::iter()
+		.filter(|k| k != &Sr25519Keyring::One && k != &Sr25519Keyring::Two)
+		.map(|k| k.to_account_id())
+		.collect()
+}
+
+/// The development council: Alice, Bob and Charlie.
+pub fn dev_council() -> Vec<AccountId> {
+	vec![
+		Sr25519Keyring::Alice.to_account_id(),
+		Sr25519Keyring::Bob.to_account_id(),
+		Sr25519Keyring::Charlie.to_account_id(),
+	]
+}
+
+fn authority(k: (Sr25519Keyring, Ed25519Keyring)) -> (AuraId, GrandpaId) {
+	(k.0.public().into(), k.1.public().into())
+}
+
+fn testnet_genesis(
+	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	endowed_accounts: Vec<AccountId>,
+	council: Vec<AccountId>,
+	root: AccountId,
+) -> Value {
+	let mut balances: Vec<(AccountId, Balance)> =
+		endowed_accounts.into_iter().map(|a| (a, DEV_ENDOWMENT)).collect();
+	// The fee pot exists from genesis so that fees paid into it can never be lost.
+	balances.push((fee_pot_account(), EXISTENTIAL_DEPOSIT));
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig { balances },
+		aura: pallet_aura::GenesisConfig {
+			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root) },
+		council_membership: CouncilMembershipConfig { members: BoundedVec::truncate_from(council) },
+	})
+}
+
+/// The development chain: Alice authors and finalises alone and holds sudo.
+pub fn development_config_genesis() -> Value {
+	testnet_genesis(
+		vec![authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice))],
+		endowed_dev_accounts(),
+		dev_council(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The local testnet: Alice and Bob are validators; Alice holds sudo.
+pub fn local_config_genesis() -> Value {
+	testnet_genesis(
+		vec![
+			authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice)),
+			authority((Sr25519Keyring::Bob, Ed25519Keyring::Bob)),
+		],
+		endowed_dev_accounts(),
+		dev_council(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The JSON patch of the named preset, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	serde_json::to_vec(&patch).ok()
+}
+
+/// The presets this runtime offers.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}
