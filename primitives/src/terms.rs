@@ -135,6 +135,14 @@ pub enum TermsError {
 	InvalidDocumentUri,
 }
 
+/// A ladder from `(up_to, fee)` pairs (steps beyond [`MAX_LADDER_STEPS`] are dropped; the
+/// result still has to pass [`Terms::validate`]).
+pub fn ladder<B: Copy, F: Copy>(
+	steps: &[(B, F)],
+) -> BoundedVec<FeeStep<B, F>, ConstU32<MAX_LADDER_STEPS>> {
+	BoundedVec::truncate_from(steps.iter().map(|&(up_to, fee)| FeeStep { up_to, fee }).collect())
+}
+
 /// The step that applies to `principal`: the first whose `up_to` covers it, else the last.
 pub fn step_for<B: Ord + Copy, F: Copy>(
 	ladder: &[FeeStep<B, F>],

@@ -9,7 +9,7 @@ use std::{
 	fs::File,
 	io::{Read, Write},
 	net::{TcpListener, TcpStream},
-	path::PathBuf,
+	path::{Path, PathBuf},
 	process::{Child, Command, ExitStatus, Stdio},
 	time::{Duration, Instant},
 };
@@ -48,13 +48,13 @@ pub struct Node {
 
 impl Node {
 	/// Starts the node with `args` plus free RPC and p2p ports; output goes to a log file.
-	pub fn start(name: &str, dir: &PathBuf, args: &[&str]) -> Node {
+	pub fn start(name: &str, dir: &Path, args: &[&str]) -> Node {
 		Self::start_with_ports(name, dir, args, free_port(), free_port())
 	}
 
 	pub fn start_with_ports(
 		name: &str,
-		dir: &PathBuf,
+		dir: &Path,
 		args: &[&str],
 		rpc_port: u16,
 		p2p_port: u16,

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::Pallet as Registry;
-use alloc::vec;
-use numerstake_primitives::terms::{CommitmentOption, FeeStep, TermsDocument};
+use alloc::{vec, vec::Vec};
+use numerstake_primitives::terms::{ladder, CommitmentOption, TermsDocument};
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{
@@ -66,13 +66,11 @@ fn worst_terms<T: Config>() -> Terms<BalanceOf<T>> {
 		capacity: b::<T>(1_000_000),
 		min_delegation: b::<T>(1),
 		max_delegation: b::<T>(100_000),
-		fixed_fee: BoundedVec::truncate_from(
-			(1..=8u32).map(|i| FeeStep { up_to: b::<T>(i * 1_000), fee: 0u32.into() }).collect(),
+		fixed_fee: ladder(
+			&(1..=8u32).map(|i| (b::<T>(i * 1_000), 0u32.into())).collect::<Vec<_>>(),
 		),
-		performance_fee: BoundedVec::truncate_from(
-			(1..=8u32)
-				.map(|i| FeeStep { up_to: b::<T>(i * 1_000), fee: caps.max_performance_fee })
-				.collect(),
+		performance_fee: ladder(
+			&(1..=8u32).map(|i| (b::<T>(i * 1_000), caps.max_performance_fee)).collect::<Vec<_>>(),
 		),
 		commitments: BoundedVec::truncate_from(
 			(0..4u32)

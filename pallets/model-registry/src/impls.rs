@@ -94,7 +94,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn owned_model(
 		who: &T::AccountId,
 		model: &ModelId,
-	) -> Result<ModelInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>, DispatchError> {
+	) -> Result<ModelInfoOf<T>, DispatchError> {
 		let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
 		ensure!(&info.owner == who, Error::<T>::NotOwner);
 		Ok(info)
@@ -141,10 +141,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Removes a lapsed claim and returns its deposit.
-	pub(crate) fn lapse_claim(
-		model: &ModelId,
-		info: ModelInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
-	) -> DispatchResult {
+	pub(crate) fn lapse_claim(model: &ModelId, info: ModelInfoOf<T>) -> DispatchResult {
 		T::Currency::release(
 			&HoldReason::ModelDeposit.into(),
 			&info.owner,
@@ -161,7 +158,7 @@ impl<T: Config> Pallet<T> {
 	/// Deletes a model and everything stored for it; returns how many terms versions went.
 	pub(crate) fn remove_model(
 		model: &ModelId,
-		info: ModelInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
+		info: ModelInfoOf<T>,
 	) -> Result<u32, DispatchError> {
 		let mut released = T::Currency::release(
 			&HoldReason::ModelDeposit.into(),
@@ -413,7 +410,7 @@ impl<T: Config> Pallet<T> {
 			"terms of a removed model"
 		);
 		ensure!(
-			ConsistencyBonds::<T>::iter_keys().all(|m| Models::<T>::contains_key(m)),
+			ConsistencyBonds::<T>::iter_keys().all(Models::<T>::contains_key),
 			"bond of a removed model"
 		);
 		for (owner, total) in deposits {

@@ -52,6 +52,13 @@ pub type BalanceOf<T> =
 		<T as polkadot_sdk::frame_system::Config>::AccountId,
 	>>::Balance;
 
+/// A model record with the runtime's types.
+pub type ModelInfoOf<T> = ModelInfo<
+	<T as polkadot_sdk::frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor<T>,
+>;
+
 #[polkadot_sdk::frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -161,12 +168,7 @@ pub mod pallet {
 
 	/// Models by Numerai model id.
 	#[pallet::storage]
-	pub type Models<T: Config> = StorageMap<
-		_,
-		Blake2_128Concat,
-		ModelId,
-		ModelInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
-	>;
+	pub type Models<T: Config> = StorageMap<_, Blake2_128Concat, ModelId, ModelInfoOf<T>>;
 
 	/// The models of each owner (an index for wallets and the CLI).
 	#[pallet::storage]

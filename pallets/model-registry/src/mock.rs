@@ -71,9 +71,9 @@ impl RoundClock for Clock {
 }
 
 thread_local! {
-	static DELEGATORS: RefCell<BTreeSet<(ModelId, AccountId)>> = RefCell::new(BTreeSet::new());
-	static OBLIGATIONS: RefCell<BTreeSet<ModelId>> = RefCell::new(BTreeSet::new());
-	static VERSIONS_IN_USE: RefCell<BTreeSet<(ModelId, u32)>> = RefCell::new(BTreeSet::new());
+	static DELEGATORS: RefCell<BTreeSet<(ModelId, AccountId)>> = const { RefCell::new(BTreeSet::new()) };
+	static OBLIGATIONS: RefCell<BTreeSet<ModelId>> = const { RefCell::new(BTreeSet::new()) };
+	static VERSIONS_IN_USE: RefCell<BTreeSet<(ModelId, u32)>> = const { RefCell::new(BTreeSet::new()) };
 }
 
 /// A stand-in for the stake-delegation pallet.

@@ -8,7 +8,7 @@ mod terms;
 mod versions;
 
 use crate::{mock::*, *};
-use numerstake_primitives::terms::{CommitmentOption, FeeStep};
+pub use numerstake_primitives::terms::{ladder, CommitmentOption};
 use polkadot_sdk::{
 	frame_support::{assert_ok, BoundedVec},
 	sp_runtime::Permill,
@@ -47,12 +47,6 @@ pub fn verified(who: AccountId) -> ModelId {
 	claim(who, MODEL_TEXT);
 	assert_ok!(<Registry as OwnershipAttestation<AccountId>>::attest_ownership(&model(), &who));
 	model()
-}
-
-pub fn ladder<F: Copy>(
-	steps: &[(Balance, F)],
-) -> BoundedVec<FeeStep<Balance, F>, polkadot_sdk::frame_support::traits::ConstU32<8>> {
-	BoundedVec::truncate_from(steps.iter().map(|&(up_to, fee)| FeeStep { up_to, fee }).collect())
 }
 
 /// Sensible terms: 10 to 1,000 NMR per delegation, 10,000 NMR capacity, a two-step fixed fee,

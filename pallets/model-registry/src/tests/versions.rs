@@ -72,16 +72,22 @@ fn one_version_pending_at_a_time() {
 	});
 }
 
+/// Alice's verified model gets versions effective at rounds 103, 106, 109, 112 and 115, each
+/// announced once the previous one took effect.
+fn five_versions_three_rounds_apart() {
+	verified(ALICE);
+	let mut round = 100;
+	for i in 0..5u8 {
+		assert_ok!(commit(ALICE, i, Some(round + VERSION_NOTICE)));
+		round += VERSION_NOTICE;
+		CurrentRound::set(round);
+	}
+}
+
 #[test]
 fn history_keeps_the_newest_and_remembers_what_it_dropped() {
 	build_and_execute(|| {
-		verified(ALICE);
-		let mut round = 100;
-		for i in 0..5u8 {
-			assert_ok!(commit(ALICE, i, Some(round + VERSION_NOTICE)));
-			round += VERSION_NOTICE;
-			CurrentRound::set(round);
-		}
+		five_versions_three_rounds_apart();
 		let history = Versions::<Test>::get(model());
 		assert_eq!(history.versions.len() as u32, MAX_HISTORY);
 		assert_eq!(history.total, 5);
@@ -94,13 +100,7 @@ fn history_keeps_the_newest_and_remembers_what_it_dropped() {
 #[test]
 fn version_changes_are_found_by_round_range() {
 	build_and_execute(|| {
-		verified(ALICE);
-		let mut round = 100;
-		for i in 0..5u8 {
-			assert_ok!(commit(ALICE, i, Some(round + VERSION_NOTICE)));
-			round += VERSION_NOTICE;
-			CurrentRound::set(round);
-		}
+		five_versions_three_rounds_apart();
 		let changed = |a, b| Registry::version_changed_between(&model(), a, b);
 		assert!(changed(100, 103), "a dropped version still counts");
 		assert!(changed(105, 106));
