@@ -7,7 +7,7 @@ use numerstake_primitives::terms::{ladder, CommitmentOption, TermsDocument};
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{
-		traits::{fungible::Mutate, Get},
+		traits::{fungible::Mutate, EnsureOrigin, Get},
 		BoundedVec,
 	},
 	frame_system::{self, RawOrigin},
