@@ -10,6 +10,13 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub run: RunCmd,
+
+	/// Numerai GraphQL endpoint for this node's oracle off-chain worker (used only if the
+	/// keystore holds an oracle operator's key). Defaults to the local fixture server
+	/// (`http://127.0.0.1:8787/graphql`) on development and local chains; live chains need it
+	/// set (e.g. `https://api-tournament.numer.ai`).
+	#[arg(long, value_name = "URL")]
+	pub numerai_endpoint: Option<String>,
 }
 
 /// Sub-commands besides running the node.

@@ -147,7 +147,9 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	numerai_endpoint: Option<String>,
 ) -> Result<TaskManager, ServiceError> {
+	let numerai_endpoint = oracle_endpoint(&config, numerai_endpoint)?;
 	let sc_service::PartialComponents {
 		client,
 		backend,
@@ -205,6 +207,15 @@ pub fn new_full<
 		})?;
 
 	if config.offchain_worker.enabled {
+		if let (Some(url), Some(mut storage)) = (&numerai_endpoint, backend.offchain_storage()) {
+			use polkadot_sdk::sp_core::offchain::OffchainStorage;
+			storage.set(
+				polkadot_sdk::sp_offchain::STORAGE_PREFIX,
+				pallet_round_oracle::ENDPOINT_KEY,
+				url.as_bytes(),
+			);
+			log::info!("Oracle off-chain worker reads Numerai at {url}");
+		}
 		let offchain_workers =
 			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
 				runtime_api_provider: client.clone(),
@@ -332,4 +343,30 @@ pub fn new_full<
 	}
 
 	Ok(task_manager)
+}
+
+/// The Numerai endpoint for the oracle's off-chain worker: the flag, else the local fixture on
+/// development and local chains, else none (an endpoint set earlier, e.g. over RPC, stays).
+fn oracle_endpoint(
+	config: &Configuration,
+	flag: Option<String>,
+) -> Result<Option<String>, ServiceError> {
+	use sc_service::ChainType;
+	let url = match flag {
+		Some(url) => url,
+		None => match config.chain_spec.chain_type() {
+			ChainType::Development | ChainType::Local => {
+				numerstake_numerai::FIXTURE_DEFAULT_URL.to_string()
+			},
+			_ => return Ok(None),
+		},
+	};
+	if !(url.starts_with("http://") || url.starts_with("https://"))
+		|| url.contains(char::is_whitespace)
+	{
+		return Err(ServiceError::Other(format!(
+			"--numerai-endpoint must be an http(s) URL, got {url:?}"
+		)));
+	}
+	Ok(Some(url))
 }

@@ -20,6 +20,17 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::sp_runtime::{Perbill, Permill};
 use scale_info::TypeInfo;
 
+/// Lower-case hexadecimal digits, by value.
+pub const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends the lower-case hex text of `bytes` to `out`.
+pub fn push_hex_lower(out: &mut alloc::vec::Vec<u8>, bytes: &[u8]) {
+	for byte in bytes {
+		out.push(HEX_DIGITS[(byte >> 4) as usize]);
+		out.push(HEX_DIGITS[(byte & 0x0f) as usize]);
+	}
+}
+
 /// A Numerai round number (the tournament's own numbering, e.g. 1230).
 pub type RoundIndex = u32;
 

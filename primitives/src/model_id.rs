@@ -35,7 +35,7 @@ pub enum ModelIdError {
 }
 
 const HYPHENS: [usize; 4] = [8, 13, 18, 23];
-const HEX: &[u8; 16] = b"0123456789abcdef";
+use crate::HEX_DIGITS as HEX;
 
 fn hex_value(c: u8) -> Option<u8> {
 	match c {
@@ -91,6 +91,22 @@ impl ModelId {
 			}
 		}
 		out
+	}
+}
+
+/// In JSON (chain specs, genesis presets) a model id is its UUID text.
+impl serde::Serialize for ModelId {
+	fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+		let text = self.to_text();
+		serializer.serialize_str(core::str::from_utf8(&text).map_err(serde::ser::Error::custom)?)
+	}
+}
+
+impl<'de> serde::Deserialize<'de> for ModelId {
+	fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+		let text = <alloc::string::String as serde::Deserialize>::deserialize(deserializer)?;
+		ModelId::parse(text.as_bytes())
+			.map_err(|e| serde::de::Error::custom(alloc::format!("invalid model id: {e:?}")))
 	}
 }
 

@@ -3,7 +3,9 @@
 
 use crate::{terms::Terms, ModelId, ModelStatus, RoundIndex};
 use alloc::vec::Vec;
-use polkadot_sdk::sp_runtime::DispatchResult;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use polkadot_sdk::{frame_support::weights::Weight, sp_runtime::DispatchResult};
+use scale_info::TypeInfo;
 
 /// The latest round Numerai has opened, as finalised by the oracle.
 pub trait RoundClock {
@@ -68,11 +70,66 @@ impl ModelStatusControl for () {
 pub trait OwnershipAttestation<AccountId> {
 	/// The text the claimant must put in the model's public Numerai profile.
 	fn challenge(model: &ModelId, claimant: &AccountId) -> Vec<u8>;
-	/// Models with a live (pending, unexpired) claim and their claimants, at most `limit`;
-	/// for the oracle's off-chain workers to check (off chain only: it iterates storage).
-	fn pending_claims(limit: u32) -> Vec<(ModelId, AccountId)>;
+	/// Live (pending, unexpired) claims, at most `limit`, starting after the claim of `after`
+	/// (in storage order, so that callers can walk them in rotating batches); for the oracle's
+	/// off-chain workers to check (off chain only: it iterates storage).
+	fn pending_claims(after: Option<ModelId>, limit: u32) -> Vec<PendingClaim<AccountId>>;
 	/// Records that a quorum saw `claimant`'s challenge in `model`'s profile.
 	fn attest_ownership(model: &ModelId, claimant: &AccountId) -> DispatchResult;
+}
+
+/// A claim waiting for the oracle: the model, the claimant and the model's Numerai name (the
+/// profile is looked up by name; its id must be the model's).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PendingClaim<AccountId> {
+	/// The claimed model.
+	pub model: ModelId,
+	/// Who claims it.
+	pub claimant: AccountId,
+	/// The model's public Numerai name.
+	pub name: Vec<u8>,
+}
+
+/// What a finalised round of a model means for money: the oracle's result without the scores.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum RoundReturn {
+	/// The model did not submit (or staked nothing): no return, no fee.
+	NotSubmitted,
+	/// The model's stake on Numerai in the round and what Numerai paid (+) or burned (-), in
+	/// planck.
+	Resolved {
+		/// Stake at risk.
+		at_risk: u128,
+		/// Settled payout, signed.
+		payout: i128,
+	},
+}
+
+/// Told by the oracle when a model's round is final (rounds of a model arrive strictly in
+/// order). The stake-delegation pallet settles the pool here.
+pub trait OnRoundFinalized {
+	/// `model`'s round `round` is final with `result`.
+	fn on_round_finalized(model: &ModelId, round: RoundIndex, result: &RoundReturn);
+	/// The most [`Self::on_round_finalized`] can weigh.
+	fn weight() -> Weight;
+}
+
+impl OnRoundFinalized for () {
+	fn on_round_finalized(_: &ModelId, _: RoundIndex, _: &RoundReturn) {}
+	fn weight() -> Weight {
+		Weight::zero()
+	}
 }
 
 /// The consistency record, filled by the oracle (rounds) and the delegation pallet (backing).

@@ -29,8 +29,8 @@ use numerstake_primitives::ModelId;
 
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt,
-	ModelRegistry, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
-	TransactionPayment, VERSION,
+	ModelRegistry, Nonce, RoundOracle, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
+	System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -254,6 +254,24 @@ impl_runtime_apis! {
 
 		fn models_of(owner: AccountId) -> Vec<ModelId> {
 			ModelRegistry::models_of(&owner)
+		}
+	}
+
+	impl pallet_round_oracle_runtime_api::RoundOracleApi<Block, AccountId, BlockNumber> for Runtime {
+		fn model_history(
+			model: ModelId,
+			from: numerstake_primitives::RoundIndex,
+			to: numerstake_primitives::RoundIndex,
+		) -> Vec<pallet_round_oracle_runtime_api::RoundView<BlockNumber>> {
+			RoundOracle::model_history(model, from, to)
+		}
+
+		fn next_round(model: ModelId) -> Option<numerstake_primitives::RoundIndex> {
+			RoundOracle::next_round(&model)
+		}
+
+		fn status() -> pallet_round_oracle_runtime_api::OracleStatus<AccountId> {
+			RoundOracle::status()
 		}
 	}
 

@@ -26,6 +26,7 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_proxy, Proxy]
 	[pallet_model_registry, ModelRegistry]
+	[pallet_round_oracle, RoundOracle]
 );
 
 impl frame_system_benchmarking::Config for Runtime {}

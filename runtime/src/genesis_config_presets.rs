@@ -1,13 +1,17 @@
-//! Genesis presets: `development` (one validator, Alice) and `local_testnet` (Alice and Bob).
+//! Genesis presets: `development` (one validator and oracle operator, Alice) and `local_testnet`
+//! (Alice and Bob, both validators and oracle operators, quorum 2). Both register three demo
+//! models that the local Numerai fixture serves.
 //!
 //! Dev chains start with endowed development accounts; that is the only way NMR comes into
 //! existence outside the bridge, and only on these chains.
 
 use crate::{
 	configs::fee_pot_account, AccountId, Balance, BalancesConfig, CouncilMembershipConfig,
-	RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT, NMR,
+	ModelRegistryConfig, RoundOracleConfig, RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT,
+	NMR,
 };
 use alloc::{vec, vec::Vec};
+use numerstake_primitives::ModelId;
 use polkadot_sdk::{
 	frame_support::{build_struct_json_patch, BoundedVec},
 	pallet_aura, pallet_grandpa,
@@ -42,12 +46,39 @@ fn authority(k: (Sr25519Keyring, Ed25519Keyring)) -> (AuraId, GrandpaId) {
 	(k.0.public().into(), k.1.public().into())
 }
 
+/// The demo models of dev chains (served by the local Numerai fixture), owned by Bob, Charlie
+/// and Dave, verified and watched by the oracle from the first round.
+pub fn demo_models() -> Vec<(ModelId, AccountId, Vec<u8>)> {
+	let owners = [Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave];
+	numerstake_numerai::DEMO_MODELS
+		.iter()
+		.zip(owners)
+		.filter_map(|((id, name), owner)| {
+			ModelId::parse(id.as_bytes())
+				.ok()
+				.map(|m| (m, owner.to_account_id(), name.as_bytes().to_vec()))
+		})
+		.collect()
+}
+
+/// Oracle parameters of dev chains: Classic scores; an absent model counts as not submitted
+/// 10 s after the (accelerated) scheduled resolution.
+fn dev_oracle_params() -> pallet_round_oracle::OracleParamsOf<crate::Runtime> {
+	let mut params = pallet_round_oracle::OracleParamsOf::<crate::Runtime>::classic();
+	params.absent_grace_secs = 10;
+	params
+}
+
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	council: Vec<AccountId>,
 	root: AccountId,
+	oracle_operators: Vec<AccountId>,
 ) -> Value {
+	let models = demo_models();
+	let watched: Vec<ModelId> = models.iter().map(|m| m.0).collect();
+	let threshold = oracle_operators.len() as u32 / 2 + 1;
 	let mut balances: Vec<(AccountId, Balance)> =
 		endowed_accounts.into_iter().map(|a| (a, DEV_ENDOWMENT)).collect();
 	// The fee pot exists from genesis so that fees paid into it can never be lost.
@@ -62,6 +93,13 @@ fn testnet_genesis(
 		},
 		sudo: SudoConfig { key: Some(root) },
 		council_membership: CouncilMembershipConfig { members: BoundedVec::truncate_from(council) },
+		model_registry: ModelRegistryConfig { verified_models: models },
+		round_oracle: RoundOracleConfig {
+			operators: oracle_operators,
+			threshold,
+			params: Some(dev_oracle_params()),
+			watched,
+		},
 	})
 }
 
@@ -72,6 +110,7 @@ pub fn development_config_genesis() -> Value {
 		endowed_dev_accounts(),
 		dev_council(),
 		Sr25519Keyring::Alice.to_account_id(),
+		vec![Sr25519Keyring::Alice.to_account_id()],
 	)
 }
 
@@ -85,6 +124,7 @@ pub fn local_config_genesis() -> Value {
 		endowed_dev_accounts(),
 		dev_council(),
 		Sr25519Keyring::Alice.to_account_id(),
+		vec![Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id()],
 	)
 }
 

@@ -58,10 +58,12 @@ pub mod opaque {
 }
 
 impl_opaque_keys! {
-	/// The keys a validator registers: block authoring (Aura) and finality (GRANDPA).
+	/// The keys a node holds: block authoring (Aura), finality (GRANDPA) and, on oracle
+	/// operators' nodes, the oracle key its off-chain worker signs reports with.
 	pub struct SessionKeys {
 		pub aura: Aura,
 		pub grandpa: Grandpa,
+		pub oracle: RoundOracle,
 	}
 }
 
@@ -203,4 +205,6 @@ mod runtime {
 	// 20..: numerstake pallets (registry, oracle, delegation, bridge).
 	#[runtime::pallet_index(20)]
 	pub type ModelRegistry = pallet_model_registry;
+	#[runtime::pallet_index(21)]
+	pub type RoundOracle = pallet_round_oracle;
 }

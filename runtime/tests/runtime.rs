@@ -103,8 +103,9 @@ fn nmr_has_18_decimals_like_the_erc20() {
 fn transfers_move_exact_planck() {
 	ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		let issuance = Balances::total_issuance();
+		let bob_before = Balances::free_balance(bob());
 		assert_ok!(Balances::transfer_keep_alive(RuntimeOrigin::signed(alice()), bob().into(), 1));
-		assert_eq!(Balances::free_balance(bob()), DEV_ENDOWMENT + 1);
+		assert_eq!(Balances::free_balance(bob()), bob_before + 1);
 		assert_eq!(Balances::total_issuance(), issuance);
 	});
 }
@@ -286,4 +287,55 @@ fn models_can_be_claimed_with_a_held_deposit() {
 			ModelRegistry::challenge_for(&model, &alice()).starts_with(b"numerstake-challenge:0x")
 		);
 	});
+}
+
+#[test]
+fn dev_presets_register_demo_models_and_oracle_operators() {
+	use numerstake_primitives::ModelStatus;
+	use pallet_round_oracle::{Operators, Progress, Threshold};
+	for (preset, operators) in [(DEV_RUNTIME_PRESET, 1), (LOCAL_TESTNET_RUNTIME_PRESET, 2)] {
+		ext(preset).execute_with(|| {
+			assert_eq!(Operators::<Runtime>::get().len(), operators, "{preset}");
+			assert_eq!(Threshold::<Runtime>::get(), operators as u32, "{preset}: a majority");
+			for (model, owner, name) in genesis_config_presets::demo_models() {
+				let info =
+					pallet_model_registry::Models::<Runtime>::get(model).expect("registered");
+				assert_eq!(info.status, ModelStatus::Verified);
+				assert_eq!((info.owner, info.name.to_vec()), (owner.clone(), name));
+				// The deposit is held, not minted.
+				assert_eq!(
+					Balances::reserved_balance(&owner) + Balances::free_balance(&owner),
+					DEV_ENDOWMENT
+				);
+				assert!(Progress::<Runtime>::contains_key(model), "{preset}: watched");
+			}
+		});
+	}
+}
+
+#[test]
+fn the_oracle_is_the_registrys_round_clock() {
+	use numerstake_primitives::RoundClock;
+	use pallet_round_oracle::{Report, ReportOf};
+	ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(1_772_366_400_000u64);
+		assert_eq!(<Runtime as pallet_model_registry::Config>::RoundClock::current_round(), 0);
+		let report: ReportOf<Runtime> = Report::RoundOpened {
+			round: 1_000,
+			opened_at: 1_772_366_000,
+			resolves_at: 1_772_400_000,
+		};
+		assert_ok!(numerstake_runtime::RoundOracle::submit_reports(
+			RuntimeOrigin::signed(alice()),
+			vec![report].try_into().expect("one report fits")
+		));
+		assert_eq!(<Runtime as pallet_model_registry::Config>::RoundClock::current_round(), 1_000);
+	});
+}
+
+#[test]
+fn session_keys_include_the_oracle_key() {
+	use polkadot_sdk::sp_runtime::traits::OpaqueKeys;
+	let ids = numerstake_runtime::SessionKeys::key_ids();
+	assert!(ids.contains(&pallet_round_oracle::KEY_TYPE), "{ids:?}");
 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod tx;
+
 use serde_json::{json, Value};
 use std::{
 	cell::RefCell,

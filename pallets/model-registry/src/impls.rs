@@ -339,17 +339,13 @@ impl<T: Config> Pallet<T> {
 		let digest = blake2_256(&(b"numerstake/ownership", genesis, claimant, model).encode());
 		let mut text = Vec::with_capacity(CHALLENGE_PREFIX.len() + 64);
 		text.extend_from_slice(CHALLENGE_PREFIX);
-		const HEX: &[u8; 16] = b"0123456789abcdef";
-		for byte in digest {
-			text.push(HEX[(byte >> 4) as usize]);
-			text.push(HEX[(byte & 0x0f) as usize]);
-		}
+		numerstake_primitives::push_hex_lower(&mut text, &digest);
 		text
 	}
 
 	/// Checks the registry's invariants: holds equal records, ladders valid, histories bounded,
 	/// indexes consistent.
-	#[cfg(any(feature = "try-runtime", test))]
+	#[cfg(any(feature = "try-runtime", feature = "std", test))]
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 		use polkadot_sdk::frame_support::traits::fungible::InspectHold;
@@ -468,11 +464,20 @@ impl<T: Config> OwnershipAttestation<T::AccountId> for Pallet<T> {
 		Self::challenge_for(model, claimant)
 	}
 
-	fn pending_claims(limit: u32) -> Vec<(ModelId, T::AccountId)> {
+	fn pending_claims(after: Option<ModelId>, limit: u32) -> Vec<PendingClaim<T::AccountId>> {
 		let now = Self::now();
-		PendingClaims::<T>::iter()
-			.filter(|(_, expires)| *expires >= now)
-			.filter_map(|(model, _)| Models::<T>::get(model).map(|m| (model, m.owner)))
+		let iter = match after {
+			Some(m) => PendingClaims::<T>::iter_from(PendingClaims::<T>::hashed_key_for(m)),
+			None => PendingClaims::<T>::iter(),
+		};
+		iter.filter(|(_, expires)| *expires >= now)
+			.filter_map(|(model, _)| {
+				Models::<T>::get(model).map(|m| PendingClaim {
+					model,
+					claimant: m.owner,
+					name: m.name.into_inner(),
+				})
+			})
 			.take(limit as usize)
 			.collect()
 	}

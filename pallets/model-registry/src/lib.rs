@@ -40,7 +40,7 @@ pub mod weights;
 pub use numerstake_primitives::{
 	terms::{Terms, TermsError},
 	ConsistencyRecorder, DelegationInspect, FeeCaps, ModelId, ModelIdError, ModelRegistryInspect,
-	ModelStatus, ModelStatusControl, OwnershipAttestation, RoundClock, RoundIndex,
+	ModelStatus, ModelStatusControl, OwnershipAttestation, PendingClaim, RoundClock, RoundIndex,
 };
 pub use pallet::*;
 pub use types::*;
@@ -211,6 +211,35 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Records<T: Config> =
 		StorageMap<_, Blake2_128Concat, ModelId, ConsistencyRecord<BalanceOf<T>>, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(polkadot_sdk::frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Models registered and verified at genesis (demo models of dev chains): the model,
+		/// its owner (who must hold the deposit) and its Numerai name.
+		pub verified_models: alloc::vec::Vec<(ModelId, T::AccountId, alloc::vec::Vec<u8>)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (model, owner, name) in &self.verified_models {
+				let name = ModelName::try_from(name.clone())
+					.unwrap_or_else(|_| panic!("genesis model name too long"));
+				let verified = Pallet::<T>::check_name(&name)
+					.map_err(DispatchError::from)
+					.and_then(|()| Pallet::<T>::do_register(owner.clone(), *model, name))
+					.and_then(|()| {
+						<Pallet<T> as OwnershipAttestation<T::AccountId>>::attest_ownership(
+							model, owner,
+						)
+					});
+				if let Err(e) = verified {
+					panic!("cannot register genesis model: {e:?}");
+				}
+			}
+		}
+	}
 
 	// Event fields are named for what they carry; the variants are documented.
 	#[allow(missing_docs)]

@@ -68,35 +68,35 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::OwnerModels` (r:0 w:2)
 	/// Proof: `ModelRegistry::OwnerModels` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
-		// Proof size: measured `649`, estimated `6196`
-		// Minimum execution time: 123_724_000 picoseconds.
-		Weight::from_parts(131_125_000, 6196)
+		// Proof size: measured `859`, estimated `6196`
+		// Minimum execution time: 126_898_000 picoseconds.
+		Weight::from_parts(131_525_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(163), added: 2638, mode: `MaxEncodedLen`)
-	/// Storage: UNKNOWN KEY `0x3a6e756d65727374616b653a62656e63683a726f756e64` (r:1 w:0)
-	/// Proof: UNKNOWN KEY `0x3a6e756d65727374616b653a62656e63683a726f756e64` (r:1 w:0)
+	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
+	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::TermsVersions` (r:2 w:2)
 	/// Proof: `ModelRegistry::TermsVersions` (`max_values`: None, `max_size`: Some(842), added: 3317, mode: `MaxEncodedLen`)
 	fn set_terms() -> Weight {
-		// Proof size: measured `2313`, estimated `7624`
-		// Minimum execution time: 38_887_000 picoseconds.
-		Weight::from_parts(42_543_000, 7624)
+		// Proof size: measured `2662`, estimated `7624`
+		// Minimum execution time: 43_154_000 picoseconds.
+		Weight::from_parts(46_429_000, 7624)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(163), added: 2638, mode: `MaxEncodedLen`)
-	/// Storage: UNKNOWN KEY `0x3a6e756d65727374616b653a62656e63683a726f756e64` (r:1 w:0)
-	/// Proof: UNKNOWN KEY `0x3a6e756d65727374616b653a62656e63683a726f756e64` (r:1 w:0)
+	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
+	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Versions` (r:1 w:1)
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(9582), added: 12057, mode: `MaxEncodedLen`)
 	fn commit_version() -> Weight {
-		// Proof size: measured `9888`, estimated `13353`
-		// Minimum execution time: 38_538_000 picoseconds.
-		Weight::from_parts(43_565_000, 13353)
+		// Proof size: measured `10237`, estimated `13047`
+		// Minimum execution time: 43_905_000 picoseconds.
+		Weight::from_parts(47_049_000, 13047)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -109,9 +109,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn post_consistency_bond() -> Weight {
-		// Proof size: measured `543`, estimated `3628`
-		// Minimum execution time: 67_571_000 picoseconds.
-		Weight::from_parts(70_975_000, 3628)
+		// Proof size: measured `752`, estimated `3628`
+		// Minimum execution time: 68_151_000 picoseconds.
+		Weight::from_parts(71_676_000, 3628)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -120,9 +120,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::ConsistencyBonds` (r:1 w:1)
 	/// Proof: `ModelRegistry::ConsistencyBonds` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	fn request_bond_withdrawal() -> Weight {
-		// Proof size: measured `365`, estimated `3628`
-		// Minimum execution time: 19_329_000 picoseconds.
-		Weight::from_parts(21_903_000, 3628)
+		// Proof size: measured `470`, estimated `3628`
+		// Minimum execution time: 19_449_000 picoseconds.
+		Weight::from_parts(21_252_000, 3628)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -135,9 +135,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn withdraw_consistency_bond() -> Weight {
-		// Proof size: measured `564`, estimated `3628`
-		// Minimum execution time: 59_759_000 picoseconds.
-		Weight::from_parts(63_855_000, 3628)
+		// Proof size: measured `773`, estimated `3628`
+		// Minimum execution time: 60_420_000 picoseconds.
+		Weight::from_parts(64_025_000, 3628)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -154,18 +154,18 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::Records` (r:1 w:1)
 	/// Proof: `ModelRegistry::Records` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	fn grief() -> Weight {
-		// Proof size: measured `750`, estimated `6196`
-		// Minimum execution time: 75_071_000 picoseconds.
-		Weight::from_parts(79_107_000, 6196)
+		// Proof size: measured `959`, estimated `6196`
+		// Minimum execution time: 77_074_000 picoseconds.
+		Weight::from_parts(81_411_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(163), added: 2638, mode: `MaxEncodedLen`)
 	fn retire_model() -> Weight {
-		// Proof size: measured `290`, estimated `3628`
-		// Minimum execution time: 15_873_000 picoseconds.
-		Weight::from_parts(17_396_000, 3628)
+		// Proof size: measured `395`, estimated `3628`
+		// Minimum execution time: 16_214_000 picoseconds.
+		Weight::from_parts(18_067_000, 3628)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -189,11 +189,11 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::OwnerModels` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[0, 16]`.
 	fn deregister_model(v: u32, ) -> Weight {
-		// Proof size: measured `595 + v * (47 ±0)`, estimated `3628 + v * (3317 ±0)`
-		// Minimum execution time: 108_761_000 picoseconds.
-		Weight::from_parts(115_740_475, 3628)
-			// Standard error: 7_854
-			.saturating_add(Weight::from_parts(1_396_134, 0).saturating_mul(v.into()))
+		// Proof size: measured `804 + v * (47 ±0)`, estimated `3628 + v * (3317 ±0)`
+		// Minimum execution time: 109_232_000 picoseconds.
+		Weight::from_parts(116_216_803, 3628)
+			// Standard error: 5_394
+			.saturating_add(Weight::from_parts(1_425_143, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -213,27 +213,27 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::OwnerModels` (r:0 w:1)
 	/// Proof: `ModelRegistry::OwnerModels` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn expire_claim() -> Weight {
-		// Proof size: measured `546`, estimated `3628`
-		// Minimum execution time: 64_485_000 picoseconds.
-		Weight::from_parts(67_760_000, 3628)
+		// Proof size: measured `756`, estimated `3628`
+		// Minimum execution time: 65_567_000 picoseconds.
+		Weight::from_parts(69_623_000, 3628)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(163), added: 2638, mode: `MaxEncodedLen`)
 	fn suspend_model() -> Weight {
-		// Proof size: measured `290`, estimated `3628`
-		// Minimum execution time: 15_623_000 picoseconds.
-		Weight::from_parts(17_026_000, 3628)
+		// Proof size: measured `395`, estimated `3628`
+		// Minimum execution time: 15_784_000 picoseconds.
+		Weight::from_parts(17_326_000, 3628)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(163), added: 2638, mode: `MaxEncodedLen`)
 	fn resume_model() -> Weight {
-		// Proof size: measured `323`, estimated `3628`
-		// Minimum execution time: 15_933_000 picoseconds.
-		Weight::from_parts(19_119_000, 3628)
+		// Proof size: measured `428`, estimated `3628`
+		// Minimum execution time: 16_244_000 picoseconds.
+		Weight::from_parts(17_867_000, 3628)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -242,48 +242,48 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(131_125_000, 6196)
+		Weight::from_parts(131_525_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn set_terms() -> Weight {
-		Weight::from_parts(42_543_000, 7624)
+		Weight::from_parts(46_429_000, 7624)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_version() -> Weight {
-		Weight::from_parts(43_565_000, 13353)
+		Weight::from_parts(47_049_000, 13047)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn post_consistency_bond() -> Weight {
-		Weight::from_parts(70_975_000, 3628)
+		Weight::from_parts(71_676_000, 3628)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn request_bond_withdrawal() -> Weight {
-		Weight::from_parts(21_903_000, 3628)
+		Weight::from_parts(21_252_000, 3628)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_consistency_bond() -> Weight {
-		Weight::from_parts(63_855_000, 3628)
+		Weight::from_parts(64_025_000, 3628)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn grief() -> Weight {
-		Weight::from_parts(79_107_000, 6196)
+		Weight::from_parts(81_411_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn retire_model() -> Weight {
-		Weight::from_parts(17_396_000, 3628)
+		Weight::from_parts(18_067_000, 3628)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn deregister_model(v: u32, ) -> Weight {
-		Weight::from_parts(115_740_475, 3628)
-			.saturating_add(Weight::from_parts(1_396_134, 0).saturating_mul(v.into()))
+		Weight::from_parts(116_216_803, 3628)
+			.saturating_add(Weight::from_parts(1_425_143, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
@@ -291,17 +291,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3317).saturating_mul(v.into()))
 	}
 	fn expire_claim() -> Weight {
-		Weight::from_parts(67_760_000, 3628)
+		Weight::from_parts(69_623_000, 3628)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn suspend_model() -> Weight {
-		Weight::from_parts(17_026_000, 3628)
+		Weight::from_parts(17_326_000, 3628)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn resume_model() -> Weight {
-		Weight::from_parts(19_119_000, 3628)
+		Weight::from_parts(17_867_000, 3628)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

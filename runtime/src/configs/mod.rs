@@ -1,6 +1,7 @@
 //! Pallet configurations of the runtime, grouped by concern.
 
 pub mod governance;
+pub mod oracle;
 pub mod proxy;
 pub mod registry;
 

@@ -1,14 +1,16 @@
 //! The model registry: who owns which Numerai model, on what terms it takes delegations.
 //!
-//! Until the round oracle and the stake-delegation pallet land, two stand-ins take their
-//! places: the round clock stays at round 0 and nobody is a delegator. Benchmarks drive both
-//! through well-known storage keys so that every code path can be measured in this runtime.
+//! The round oracle is the registry's clock. Until the stake-delegation pallet lands, a stand-in
+//! says nobody is a delegator; benchmarks drive it through a well-known storage key so that
+//! every code path can be measured in this runtime.
 
 use crate::{
 	configs::governance::EnsureRootOrHalfCouncil, AccountId, Balance, Balances, Runtime,
 	RuntimeHoldReason, DAYS, NMR,
 };
-use numerstake_primitives::{DelegationInspect, FeeCaps, ModelId, RoundClock, RoundIndex};
+#[cfg(feature = "runtime-benchmarks")]
+use numerstake_primitives::RoundIndex;
+use numerstake_primitives::{DelegationInspect, FeeCaps, ModelId};
 use polkadot_sdk::frame_support::{parameter_types, traits::ConstU32};
 
 parameter_types! {
@@ -24,24 +26,7 @@ parameter_types! {
 }
 
 #[cfg(feature = "runtime-benchmarks")]
-const BENCH_ROUND_KEY: &[u8] = b":numerstake:bench:round";
-#[cfg(feature = "runtime-benchmarks")]
 const BENCH_DELEGATOR_PREFIX: &[u8] = b":numerstake:bench:delegator:";
-
-/// Stand-in for the round oracle: no round has opened yet.
-pub struct NoOracleYet;
-impl RoundClock for NoOracleYet {
-	fn current_round() -> RoundIndex {
-		#[cfg(feature = "runtime-benchmarks")]
-		{
-			polkadot_sdk::frame_support::storage::unhashed::get_or_default(BENCH_ROUND_KEY)
-		}
-		#[cfg(not(feature = "runtime-benchmarks"))]
-		{
-			0
-		}
-	}
-}
 
 /// Stand-in for the stake-delegation pallet: there are no delegations yet.
 pub struct NoDelegationsYet;
@@ -72,7 +57,12 @@ pub struct RegistryBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_model_registry::BenchmarkHelper<AccountId> for RegistryBenchmarkHelper {
 	fn set_round(round: RoundIndex) {
-		polkadot_sdk::frame_support::storage::unhashed::put(BENCH_ROUND_KEY, &round);
+		use pallet_round_oracle::{FirstRound, LatestRound, RoundInfo, Rounds};
+		Rounds::<Runtime>::insert(round, RoundInfo { opened_at: 0, resolves_at: 86_400 });
+		if FirstRound::<Runtime>::get().is_none_or(|f| f > round) {
+			FirstRound::<Runtime>::put(round);
+		}
+		LatestRound::<Runtime>::put(round);
 	}
 	fn make_delegator(model: &ModelId, who: &AccountId) {
 		use codec::Encode;
@@ -84,7 +74,7 @@ impl pallet_model_registry::BenchmarkHelper<AccountId> for RegistryBenchmarkHelp
 impl pallet_model_registry::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type RoundClock = NoOracleYet;
+	type RoundClock = crate::RoundOracle;
 	type Delegations = NoDelegationsYet;
 	type FeeCaps = DefaultFeeCaps;
 	type GovernanceOrigin = EnsureRootOrHalfCouncil;

@@ -14,8 +14,8 @@ fn a_claim_holds_the_deposit_and_waits_for_the_oracle() {
 		assert_eq!(held(HoldReason::ModelDeposit, ALICE), DEPOSIT);
 		assert!(OwnerModels::<Test>::contains_key(ALICE, model()));
 		assert_eq!(
-			<Registry as OwnershipAttestation<AccountId>>::pending_claims(10),
-			vec![(model(), ALICE)]
+			<Registry as OwnershipAttestation<AccountId>>::pending_claims(None, 10),
+			vec![PendingClaim { model: model(), claimant: ALICE, name: b"example_model".to_vec() }]
 		);
 		System::assert_last_event(
 			Event::<Test>::ModelClaimed {
@@ -124,7 +124,7 @@ fn anyone_can_clear_a_lapsed_claim() {
 		assert_ok!(Registry::expire_claim(RuntimeOrigin::signed(BOB), model()));
 		assert!(Models::<Test>::get(model()).is_none());
 		assert_eq!(Balances::free_balance(ALICE), ENDOWMENT);
-		assert!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(10).is_empty());
+		assert!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(None, 10).is_empty());
 	});
 }
 
@@ -170,7 +170,7 @@ fn attestation_verifies_only_the_live_claimant() {
 			registry_events().contains(&Event::OwnershipVerified { model: model(), owner: ALICE })
 		);
 		assert_noop!(attest(ALICE), Error::<Test>::NotPending);
-		assert!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(10).is_empty());
+		assert!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(None, 10).is_empty());
 	});
 }
 
@@ -183,7 +183,7 @@ fn a_lapsed_claim_cannot_be_attested() {
 			<Registry as OwnershipAttestation<AccountId>>::attest_ownership(&model(), &ALICE),
 			Error::<Test>::ClaimExpired
 		);
-		assert!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(10).is_empty());
+		assert!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(None, 10).is_empty());
 	});
 }
 
@@ -192,7 +192,18 @@ fn pending_claims_are_listed_in_bounded_batches() {
 	build_and_execute(|| {
 		claim(ALICE, MODEL_TEXT);
 		claim(BOB, OTHER_TEXT);
-		assert_eq!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(1).len(), 1);
-		assert_eq!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(5).len(), 2);
+		let first = <Registry as OwnershipAttestation<AccountId>>::pending_claims(None, 1);
+		assert_eq!(first.len(), 1);
+		assert_eq!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(None, 5).len(), 2);
+		// Walking on from the first gives the other one, then nothing.
+		let second =
+			<Registry as OwnershipAttestation<AccountId>>::pending_claims(Some(first[0].model), 5);
+		assert_eq!(second.len(), 1);
+		assert_ne!(second[0].model, first[0].model);
+		assert!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(
+			Some(second[0].model),
+			5
+		)
+		.is_empty());
 	});
 }

@@ -1,0 +1,57 @@
+//! Signed transactions built with the runtime's own types, submitted over JSON-RPC: what a
+//! wallet does, without a client library.
+
+use super::Node;
+use codec::Encode;
+use numerstake_runtime::{RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION};
+use polkadot_sdk::{
+	frame_system, pallet_transaction_payment,
+	sp_core::{crypto::Ss58Codec, H256},
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::generic::Era,
+};
+use serde_json::json;
+
+/// `0x`-prefixed lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// Bytes of `0x`-prefixed hex.
+pub fn unhex(text: &str) -> Result<Vec<u8>, String> {
+	let t = text.trim_start_matches("0x");
+	(0..t.len())
+		.step_by(2)
+		.map(|i| u8::from_str_radix(t.get(i..i + 2).unwrap_or("zz"), 16).map_err(|e| e.to_string()))
+		.collect()
+}
+
+/// Signs `call` as `signer` (immortal, no tip, next nonce) and submits it; the transaction hash.
+pub fn submit(node: &Node, signer: Sr25519Keyring, call: RuntimeCall) -> Result<String, String> {
+	let account = signer.to_account_id();
+	let nonce = node
+		.rpc("system_accountNextIndex", json!([account.to_ss58check()]))?
+		.as_u64()
+		.ok_or("no nonce")? as u32;
+	let genesis = node.rpc("chain_getBlockHash", json!([0]))?;
+	let genesis = H256::from_slice(&unhex(genesis.as_str().ok_or("no genesis hash")?)?);
+	let extension: TxExtension = (
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(Era::Immortal),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		frame_system::WeightReclaim::new(),
+	);
+	let implicit =
+		((), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), ());
+	let payload = SignedPayload::from_raw(call, extension, implicit);
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	let (call, extension, _) = payload.deconstruct();
+	let xt = UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), extension);
+	let hash = node.rpc("author_submitExtrinsic", json!([hex(&xt.encode())]))?;
+	Ok(hash.as_str().unwrap_or_default().to_string())
+}

@@ -1,0 +1,71 @@
+//! Runtime API of the round oracle, for wallets, the staker CLI (score history, correlation
+//! between models) and operators. The runtime and the CLI depend on this crate, not on the
+//! pallet.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::{Codec, Decode, Encode};
+use numerstake_primitives::{ModelId, RoundIndex};
+use scale_info::TypeInfo;
+
+/// Most rounds one `model_history` call returns.
+pub const MAX_HISTORY_RANGE: u32 = 1_000;
+
+/// A finalised round of a model.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct RoundView<BlockNumber> {
+	/// The round.
+	pub round: RoundIndex,
+	/// Whether the model submitted.
+	pub submitted: bool,
+	/// Stake at risk on Numerai, planck.
+	pub at_risk: u128,
+	/// Settled payout, planck, signed.
+	pub payout: i128,
+	/// Stored scores: name and value × 10^12.
+	pub scores: Vec<(Vec<u8>, i64)>,
+	/// Payout factor × 10^12.
+	pub payout_factor: Option<i64>,
+	/// CORR multiplier × 10^12.
+	pub corr_multiplier: Option<i64>,
+	/// MMC multiplier × 10^12.
+	pub mmc_multiplier: Option<i64>,
+	/// Block of finalisation.
+	pub finalised_at: BlockNumber,
+}
+
+/// The oracle's state.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct OracleStatus<AccountId> {
+	/// Latest opened round.
+	pub latest_round: Option<RoundIndex>,
+	/// Opening and scheduled resolution (unix seconds) of the latest round.
+	pub latest_round_times: Option<(u64, u64)>,
+	/// Operators.
+	pub operators: Vec<AccountId>,
+	/// Identical reports needed.
+	pub threshold: u32,
+	/// Watched models.
+	pub watched: u32,
+}
+
+polkadot_sdk::sp_api::decl_runtime_apis! {
+	/// Reading the oracle.
+	pub trait RoundOracleApi<AccountId, BlockNumber>
+	where
+		AccountId: Codec,
+		BlockNumber: Codec,
+	{
+		/// `model`'s finalised rounds in `from..=to` that are still stored (at most
+		/// [`MAX_HISTORY_RANGE`] rounds from `from`), in round order.
+		fn model_history(model: ModelId, from: RoundIndex, to: RoundIndex) -> Vec<RoundView<BlockNumber>>;
+		/// The next round the oracle will finalise for `model` (`None`: not watched).
+		fn next_round(model: ModelId) -> Option<RoundIndex>;
+		/// The oracle's state.
+		fn status() -> OracleStatus<AccountId>;
+	}
+}

@@ -1,0 +1,64 @@
+//! What the runtime API serves.
+
+use super::*;
+use alloc::vec::Vec;
+use pallet_round_oracle_runtime_api::{OracleStatus, RoundView, MAX_HISTORY_RANGE};
+use polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor;
+
+impl<T: Config> Pallet<T> {
+	/// `model`'s stored results in `from..=to` (at most [`MAX_HISTORY_RANGE`] rounds).
+	pub fn model_history(
+		model: ModelId,
+		from: RoundIndex,
+		to: RoundIndex,
+	) -> Vec<RoundView<BlockNumberFor<T>>> {
+		let to = to.min(from.saturating_add(MAX_HISTORY_RANGE - 1));
+		(from..=to)
+			.filter_map(|round| {
+				let r = Results::<T>::get(model, round)?;
+				let empty = RoundView {
+					round,
+					submitted: false,
+					at_risk: 0,
+					payout: 0,
+					scores: Vec::new(),
+					payout_factor: None,
+					corr_multiplier: None,
+					mmc_multiplier: None,
+					finalised_at: r.finalised_at,
+				};
+				Some(match r.result {
+					RoundResult::NotSubmitted => empty,
+					RoundResult::Resolved(res) => RoundView {
+						submitted: true,
+						at_risk: res.at_risk,
+						payout: res.payout,
+						scores: res
+							.scores
+							.into_iter()
+							.map(|s| (s.name.into_inner(), s.value))
+							.collect(),
+						payout_factor: res.payout_factor,
+						corr_multiplier: res.corr_multiplier,
+						mmc_multiplier: res.mmc_multiplier,
+						..empty
+					},
+				})
+			})
+			.collect()
+	}
+
+	/// The oracle's state.
+	pub fn status() -> OracleStatus<T::AccountId> {
+		let latest_round = LatestRound::<T>::get();
+		OracleStatus {
+			latest_round,
+			latest_round_times: latest_round
+				.and_then(Rounds::<T>::get)
+				.map(|r| (r.opened_at, r.resolves_at)),
+			operators: Operators::<T>::get().into_inner(),
+			threshold: Threshold::<T>::get(),
+			watched: WatchCount::<T>::get(),
+		}
+	}
+}

@@ -1,0 +1,275 @@
+//! Benchmarks: each report kind in its worst case (the last vote of a full operator set
+//! completes the quorum, finalisation prunes history), governance calls at their bounds, and
+//! the off-chain worker's batch selection against the size of the watch list.
+
+use super::*;
+use alloc::vec;
+use alloc::vec::Vec;
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::{
+		traits::{EnsureOrigin, Get},
+		BoundedVec,
+	},
+	frame_system::RawOrigin,
+	sp_core::H256,
+};
+
+fn operators<T: Config>() -> Vec<T::AccountId> {
+	let n = T::MaxOperators::get();
+	let ops: Vec<T::AccountId> = (0..n).map(|i| account("operator", i, 0)).collect();
+	Operators::<T>::put(BoundedVec::truncate_from(ops.clone()));
+	Threshold::<T>::put(n / 2 + 1);
+	ops
+}
+
+/// Every operator but the last of the quorum votes for `report`; returns the last one.
+fn all_but_one_vote<T: Config>(report: &ReportOf<T>) -> T::AccountId {
+	let ops = operators::<T>();
+	let threshold = Threshold::<T>::get() as usize;
+	for op in &ops[..threshold - 1] {
+		let _ = Pallet::<T>::note_report(op, report.clone());
+	}
+	ops[threshold - 1].clone()
+}
+
+fn model_id(n: u32) -> ModelId {
+	let mut id = [0u8; 16];
+	id[..4].copy_from_slice(&n.to_be_bytes());
+	id[6] = 0x40;
+	id[8] = 0x80;
+	ModelId(id)
+}
+
+/// Params storing `MaxScores` scores, and a result carrying all of them.
+fn full_result<T: Config>() -> RoundResultOf<T> {
+	let names: Vec<ScoreName> = (0..T::MaxScores::get())
+		.map(|i| ScoreName::truncate_from(alloc::format!("score_{i:026}").into_bytes()))
+		.collect();
+	let mut params = OracleParamsOf::<T>::classic();
+	params.stored_scores = BoundedVec::truncate_from(names.clone());
+	Params::<T>::put(params);
+	RoundResult::Resolved(ResolvedResult {
+		at_risk: 1_000_000_000_000_000_000_000,
+		payout: -10_000_000_000_000_000_000,
+		scores: BoundedVec::truncate_from(
+			names.into_iter().map(|name| Score { name, value: -SCORE_SCALE / 3 }).collect(),
+		),
+		payout_factor: Some(SCORE_SCALE),
+		corr_multiplier: Some(SCORE_SCALE),
+		mmc_multiplier: Some(SCORE_SCALE),
+	})
+}
+
+/// Rounds up to `latest` opened, the history full.
+fn open_rounds_until<T: Config>(latest: RoundIndex) {
+	let depth = T::HistoryDepth::get();
+	for r in latest.saturating_sub(depth)..=latest {
+		Rounds::<T>::insert(r, RoundInfo { opened_at: 0, resolves_at: 86_400 });
+	}
+	FirstRound::<T>::put(latest.saturating_sub(depth));
+	LatestRound::<T>::put(latest);
+}
+
+/// A verified model watched from round `latest` with a full history before it (its result in
+/// `latest` prunes the oldest), and a result with every stored score.
+fn watched_with_full_history<T: Config>() -> (ModelId, RoundIndex, RoundResultOf<T>) {
+	let latest = T::HistoryDepth::get() + 10;
+	open_rounds_until::<T>(latest);
+	let owner: T::AccountId = account("owner", 0, 0);
+	let m = model_id(1);
+	T::BenchmarkHelper::register_verified(&m, &owner);
+	let _ = Pallet::<T>::watch(m, Some(latest));
+	let result = full_result::<T>();
+	for r in (latest - T::HistoryDepth::get())..latest {
+		Results::<T>::insert(
+			m,
+			r,
+			FinalResult { result: result.clone(), finalised_at: 1u32.into() },
+		);
+	}
+	(m, latest, result)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn report_round_opened() {
+		let latest = T::HistoryDepth::get() + 10;
+		open_rounds_until::<T>(latest);
+		let report = Report::RoundOpened { round: latest + 1, opened_at: 0, resolves_at: 86_400 };
+		let last = all_but_one_vote::<T>(&report);
+		let batch = BoundedVec::truncate_from(vec![report]);
+
+		#[extrinsic_call]
+		submit_reports(RawOrigin::Signed(last), batch);
+
+		assert_eq!(LatestRound::<T>::get(), Some(latest + 1));
+	}
+
+	#[benchmark]
+	fn report_result() {
+		let (m, latest, result) = watched_with_full_history::<T>();
+		let report = Report::RoundResult { model: m, round: latest, result };
+		let last = all_but_one_vote::<T>(&report);
+		let batch = BoundedVec::truncate_from(vec![report]);
+
+		#[extrinsic_call]
+		submit_reports(RawOrigin::Signed(last), batch);
+
+		assert_eq!(Pallet::<T>::next_round(&m), Some(latest + 1));
+	}
+
+	#[benchmark]
+	fn report_ownership() {
+		open_rounds_until::<T>(100);
+		let claimant: T::AccountId = account("claimant", 0, 0);
+		let m = model_id(1);
+		T::BenchmarkHelper::register_pending(&m, &claimant);
+		let report = Report::Ownership { model: m, claimant };
+		let last = all_but_one_vote::<T>(&report);
+		let batch = BoundedVec::truncate_from(vec![report]);
+
+		#[extrinsic_call]
+		submit_reports(RawOrigin::Signed(last), batch);
+
+		assert!(Progress::<T>::contains_key(m));
+	}
+
+	#[benchmark]
+	fn set_operators() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let n = T::MaxOperators::get();
+		let ops: Vec<T::AccountId> = (0..n).map(|i| account("new", i, 0)).collect();
+		let bounded = BoundedVec::truncate_from(ops);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, bounded, n);
+
+		assert_eq!(Threshold::<T>::get(), n);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_params() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let _ = full_result::<T>();
+		let params = Params::<T>::get();
+		Params::<T>::kill();
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, params.clone());
+
+		assert_eq!(Params::<T>::get(), params);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn resolve_conflict() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let (m, latest, result) = watched_with_full_history::<T>();
+		// Every operator votes; half for another payout: a conflict with full vote storage.
+		let ops = operators::<T>();
+		let report = Report::RoundResult { model: m, round: latest, result };
+		let other =
+			Report::RoundResult { model: m, round: latest, result: RoundResult::NotSubmitted };
+		for (i, op) in ops.iter().enumerate() {
+			let r = if i % 2 == 0 { report.clone() } else { other.clone() };
+			let _ = Pallet::<T>::note_report(op, r);
+		}
+		let subject = Subject::Result(m, latest);
+		let hash: H256 = Pallet::<T>::report_hash(&report);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, subject, hash);
+
+		assert!(Results::<T>::contains_key(m, latest));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn clear_reports() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		open_rounds_until::<T>(100);
+		let ops = operators::<T>();
+		for (i, op) in ops.iter().enumerate() {
+			let r = Report::RoundOpened { round: 101, opened_at: i as u64, resolves_at: 86_400 };
+			let _ = Pallet::<T>::note_report(op, r);
+		}
+		let subject = Subject::Round(101);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, subject);
+
+		assert!(!Pending::<T>::contains_key(subject));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn watch_model() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		open_rounds_until::<T>(100);
+		let owner: T::AccountId = account("owner", 0, 0);
+		let m = model_id(1);
+		T::BenchmarkHelper::register_verified(&m, &owner);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, m, None);
+
+		assert!(Progress::<T>::contains_key(m));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn unwatch_model() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		open_rounds_until::<T>(100);
+		// The first of two: the last slot moves; a pending report about it is cleared.
+		let (first, second) = (model_id(1), model_id(2));
+		let _ = Pallet::<T>::watch(first, Some(100));
+		let _ = Pallet::<T>::watch(second, Some(100));
+		let ops = operators::<T>();
+		let _ = Pallet::<T>::note_report(
+			&ops[0],
+			Report::RoundResult { model: first, round: 100, result: RoundResult::NotSubmitted },
+		);
+
+		let slot = Progress::<T>::get(first).map(|p| p.slot);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, first);
+
+		assert_eq!(Progress::<T>::get(second).map(|p| p.slot), slot);
+		Ok(())
+	}
+
+	/// The off-chain worker's per-block selection with `n` watched models: must not grow with
+	/// `n` (its slope is the figure to check).
+	#[benchmark]
+	fn offchain_watch_batch(n: Linear<1, 1_000>) {
+		for i in 0..n {
+			let m = model_id(i);
+			Progress::<T>::insert(m, ModelProgress { next_round: None, slot: i });
+			WatchSlots::<T>::insert(i, m);
+		}
+		WatchCount::<T>::put(n);
+		let batch;
+
+		#[block]
+		{
+			batch = Pallet::<T>::watch_batch(n / 2, T::OffchainModelsPerBlock::get());
+		}
+
+		assert_eq!(batch.0.len() as u32, n.min(T::OffchainModelsPerBlock::get()));
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

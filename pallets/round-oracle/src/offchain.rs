@@ -1,0 +1,320 @@
+//! The off-chain worker: reads Numerai, submits one signed batch of reports per block.
+//!
+//! It runs only where the keystore holds an oracle key ([`crate::KEY_TYPE`]) whose account is
+//! an operator. Per block it does bounded work: one round query, at most
+//! [`Config::OffchainClaimsPerBlock`] profile queries and [`Config::OffchainModelsPerBlock`]
+//! result queries, each with a 5 s deadline and none after the run's 40 s budget, walking claims and the watch list in rotating batches
+//! (cursors in off-chain storage). A storage lock keeps runs from overlapping, and no new batch
+//! is sent while the previous one is still in the pool. Every response goes through
+//! `numerstake-numerai`; anything it cannot read with certainty is logged, counted under
+//! [`SKIPPED_KEY`], and not reported.
+//!
+//! The Numerai endpoint is the raw (not SCALE-encoded) URL in persistent off-chain storage
+//! under [`ENDPOINT_KEY`]: the node sets it from `--numerai-endpoint` (default on dev chains:
+//! the local fixture), operators may change it with `offchain_localStorageSet`.
+
+use super::*;
+use alloc::{string::String, vec, vec::Vec};
+use numerstake_numerai::{extract, query, RoundOutcome, ScoreConfig};
+use numerstake_primitives::PendingClaim;
+use polkadot_sdk::{
+	frame_support::{traits::Get, BoundedVec},
+	frame_system::{
+		offchain::{SendSignedTransaction, Signer},
+		pallet_prelude::BlockNumberFor,
+	},
+	sp_core::offchain::{Duration, StorageKind},
+	sp_io::offchain,
+	sp_runtime::{
+		offchain::{
+			http,
+			storage::StorageValueRef,
+			storage_lock::{StorageLock, Time},
+		},
+		traits::Saturating,
+	},
+};
+
+/// Off-chain storage key of the Numerai endpoint URL (raw bytes).
+pub const ENDPOINT_KEY: &[u8] = b"numerstake::oracle::endpoint";
+/// Off-chain storage key of the count of responses skipped as unreadable (SCALE `u64`).
+pub const SKIPPED_KEY: &[u8] = b"numerstake::oracle::skipped";
+const LOCK_KEY: &[u8] = b"numerstake::oracle::lock";
+const MODEL_CURSOR_KEY: &[u8] = b"numerstake::oracle::model-cursor";
+const CLAIM_CURSOR_KEY: &[u8] = b"numerstake::oracle::claim-cursor";
+const IN_FLIGHT_KEY: &[u8] = b"numerstake::oracle::in-flight";
+
+/// Deadline of one HTTP request.
+const HTTP_DEADLINE_MS: u64 = 5_000;
+/// A run sends no request after this long (however many time out).
+const RUN_BUDGET_MS: u64 = 40_000;
+/// A run holds the lock at most this long (longer than its budget plus one request).
+const LOCK_MS: u64 = 60_000;
+/// Off-chain storage key of the current run's end of budget (unix ms).
+const RUN_END_KEY: &[u8] = b"numerstake::oracle::run-end";
+/// Largest response read.
+const MAX_BODY: usize = 512 * 1024;
+/// Blocks to wait for a sent batch to be included before sending again.
+const IN_FLIGHT_BLOCKS: u32 = 5;
+
+const TARGET: &str = "numerstake::oracle";
+
+fn count_skip(what: &str, error: &impl core::fmt::Debug) {
+	log::warn!(target: TARGET, "skipped {what}: {error:?}");
+	let counter = StorageValueRef::persistent(SKIPPED_KEY);
+	let _ = counter.mutate::<u64, (), _>(|n| Ok(n.ok().flatten().unwrap_or(0).saturating_add(1)));
+}
+
+/// Why an HTTP call gave no body (logged with `Debug`).
+#[allow(dead_code)]
+#[derive(Debug)]
+enum FetchError {
+	/// The request could not be started or timed out.
+	Http(http::Error),
+	/// A non-200 status.
+	Status(u16),
+	/// The body exceeded [`MAX_BODY`].
+	TooLarge,
+	/// The body broke off (deadline or connection).
+	Truncated,
+	/// The run's time budget is spent.
+	OutOfTime,
+}
+
+fn post(endpoint: &str, body: String) -> Result<Vec<u8>, FetchError> {
+	let now = offchain::timestamp();
+	let run_end = StorageValueRef::persistent(RUN_END_KEY).get::<u64>().ok().flatten();
+	let mut deadline = now.add(Duration::from_millis(HTTP_DEADLINE_MS));
+	if let Some(end) = run_end {
+		if now.unix_millis() >= end {
+			return Err(FetchError::OutOfTime);
+		}
+		deadline = deadline.min(polkadot_sdk::sp_core::offchain::Timestamp::from_unix_millis(end));
+	}
+	let pending = http::Request::post(endpoint, vec![body.into_bytes()])
+		.add_header("Content-Type", "application/json")
+		.add_header("Accept", "application/json")
+		.deadline(deadline)
+		.send()
+		.map_err(|_| FetchError::Http(http::Error::IoError))?;
+	let response = pending
+		.try_wait(deadline)
+		.map_err(|_| FetchError::Http(http::Error::DeadlineReached))?
+		.map_err(FetchError::Http)?;
+	if response.code != 200 {
+		return Err(FetchError::Status(response.code));
+	}
+	let mut body = response.body();
+	body.deadline(deadline);
+	let mut out = Vec::new();
+	for byte in body.by_ref() {
+		if out.len() >= MAX_BODY {
+			return Err(FetchError::TooLarge);
+		}
+		out.push(byte);
+	}
+	if body.error().is_some() {
+		return Err(FetchError::Truncated);
+	}
+	Ok(out)
+}
+
+/// The keystore account that is an operator, if any.
+fn operator_account<T: Config>() -> Option<(T::AccountId, T::Public)> {
+	let operators = Operators::<T>::get();
+	Signer::<T, T::AuthorityId>::keystore_accounts()
+		.find(|a| operators.contains(&a.id))
+		.map(|a| (a.id, a.public))
+}
+
+/// Whether the previous batch may still be in the pool.
+fn in_flight<T: Config>(who: &T::AccountId, now: BlockNumberFor<T>) -> bool {
+	let stored = StorageValueRef::persistent(IN_FLIGHT_KEY);
+	let Ok(Some((sent_at, nonce))) = stored.get::<(BlockNumberFor<T>, T::Nonce)>() else {
+		return false;
+	};
+	let current = frame_system::Account::<T>::get(who).nonce;
+	current <= nonce && now < sent_at.saturating_add(IN_FLIGHT_BLOCKS.into())
+}
+
+fn endpoint() -> Option<String> {
+	let raw = offchain::local_storage_get(StorageKind::PERSISTENT, ENDPOINT_KEY)?;
+	String::from_utf8(raw).ok().filter(|s| !s.is_empty())
+}
+
+/// One off-chain worker run.
+pub(crate) fn run<T: Config>(now: BlockNumberFor<T>) {
+	let Some((who, public)) = operator_account::<T>() else { return };
+	let mut lock = StorageLock::<Time>::with_deadline(LOCK_KEY, Duration::from_millis(LOCK_MS));
+	let Ok(_guard) = lock.try_lock() else {
+		log::debug!(target: TARGET, "previous run still going");
+		return;
+	};
+	if in_flight::<T>(&who, now) {
+		log::debug!(target: TARGET, "previous batch not included yet");
+		return;
+	}
+	let run_end = offchain::timestamp().add(Duration::from_millis(RUN_BUDGET_MS));
+	StorageValueRef::persistent(RUN_END_KEY).set(&run_end.unix_millis());
+	let Some(endpoint) = endpoint() else {
+		log::warn!(target: TARGET, "no Numerai endpoint configured (--numerai-endpoint)");
+		return;
+	};
+	let reports = collect::<T>(&who, &endpoint);
+	if reports.is_empty() {
+		return;
+	}
+	let count = reports.len();
+	let Ok(batch) = BoundedVec::<ReportOf<T>, T::MaxReportsPerCall>::try_from(reports) else {
+		return;
+	};
+	let nonce = frame_system::Account::<T>::get(&who).nonce;
+	let sent = Signer::<T, T::AuthorityId>::any_account()
+		.with_filter(vec![public])
+		.send_signed_transaction(|_| Call::submit_reports { reports: batch.clone() });
+	match sent {
+		Some((_, Ok(()))) => {
+			log::info!(target: TARGET, "submitted {count} report(s)");
+			StorageValueRef::persistent(IN_FLIGHT_KEY).set(&(now, nonce));
+		},
+		_ => log::warn!(target: TARGET, "could not submit {count} report(s)"),
+	}
+}
+
+/// The reports this operator has not sent yet, each checked against the chain.
+fn collect<T: Config>(who: &T::AccountId, endpoint: &str) -> Vec<ReportOf<T>> {
+	let max = T::MaxReportsPerCall::get() as usize;
+	let mut reports = Vec::new();
+	let push = |reports: &mut Vec<ReportOf<T>>, report: ReportOf<T>| {
+		if reports.len() >= max || Votes::<T>::get(report.subject(), who).is_some() {
+			return;
+		}
+		match Pallet::<T>::check_report(&report) {
+			Ok(Freshness::Fresh) => reports.push(report),
+			Ok(Freshness::Stale) => {},
+			Err(e) => count_skip("report the chain would refuse", &e),
+		}
+	};
+	let params = Params::<T>::get();
+	if let Some(r) = next_round::<T>(endpoint, params.tournament) {
+		push(&mut reports, r);
+	}
+	for r in claims::<T>(endpoint) {
+		push(&mut reports, r);
+	}
+	for r in results::<T>(endpoint, &params) {
+		push(&mut reports, r);
+	}
+	reports
+}
+
+/// The round after the latest on chain (or the current one on a new chain), once open.
+fn next_round<T: Config>(endpoint: &str, tournament: u16) -> Option<ReportOf<T>> {
+	let latest = LatestRound::<T>::get();
+	let number = latest.map_or(0, |l| l.saturating_add(1));
+	let body = post(endpoint, query::rounds(tournament, number))
+		.map_err(|e| count_skip("rounds", &e))
+		.ok()?;
+	let read = match latest {
+		Some(_) => extract::round(&body, number),
+		None => extract::current_round(&body),
+	};
+	let round = read.map_err(|e| count_skip("rounds", &e)).ok()??;
+	let now = offchain::timestamp().unix_millis() / 1_000;
+	(round.opened_at <= now).then_some(Report::RoundOpened {
+		round: round.number,
+		opened_at: round.opened_at,
+		resolves_at: round.resolves_at,
+	})
+}
+
+/// Ownership reports for the next batch of live claims.
+fn claims<T: Config>(endpoint: &str) -> Vec<ReportOf<T>> {
+	let limit = T::OffchainClaimsPerBlock::get();
+	let cursor = StorageValueRef::persistent(CLAIM_CURSOR_KEY);
+	let after = cursor.get::<ModelId>().ok().flatten();
+	let batch = T::Registry::pending_claims(after, limit);
+	match batch.last() {
+		Some(last) if batch.len() as u32 == limit => cursor.set(&last.model),
+		_ => {
+			let mut cursor = cursor;
+			cursor.clear();
+		},
+	}
+	let mut out = Vec::new();
+	for PendingClaim { model, claimant, name } in batch {
+		let (Ok(name), Ok(challenge)) = (
+			core::str::from_utf8(&name),
+			String::from_utf8(T::Registry::challenge(&model, &claimant)),
+		) else {
+			continue;
+		};
+		let profile = post(endpoint, query::user_profile(name))
+			.map_err(|e| count_skip("profile", &e))
+			.ok()
+			.and_then(|body| extract::profile(&body).map_err(|e| count_skip("profile", &e)).ok());
+		let id = model.to_text();
+		let id = core::str::from_utf8(&id).unwrap_or_default();
+		if let Some(Some(p)) = profile {
+			if p.shows(id, &challenge) {
+				out.push(Report::Ownership { model, claimant });
+			}
+		}
+	}
+	out
+}
+
+/// Result reports for the next batch of watched models.
+fn results<T: Config>(endpoint: &str, params: &OracleParamsOf<T>) -> Vec<ReportOf<T>> {
+	let Some(latest) = LatestRound::<T>::get() else { return Vec::new() };
+	let cursor = StorageValueRef::persistent(MODEL_CURSOR_KEY);
+	let start = cursor.get::<u32>().ok().flatten().unwrap_or(0);
+	let (models, next) = Pallet::<T>::watch_batch(start, T::OffchainModelsPerBlock::get());
+	cursor.set(&next);
+	let text = |n: &ScoreName| core::str::from_utf8(n).map(String::from);
+	let (Ok(corr), Ok(mmc)) = (text(&params.corr_score), text(&params.mmc_score)) else {
+		return Vec::new();
+	};
+	let Ok(stored) = params.stored_scores.iter().map(text).collect::<Result<Vec<_>, _>>() else {
+		return Vec::new();
+	};
+	let stored_refs: Vec<&str> = stored.iter().map(String::as_str).collect();
+	let config = ScoreConfig { corr: &corr, mmc: &mmc, stored: &stored_refs };
+	let now = offchain::timestamp().unix_millis() / 1_000;
+	let mut out = Vec::new();
+	for model in models {
+		let Some(round) = Pallet::<T>::next_round(&model).filter(|r| *r <= latest) else {
+			continue;
+		};
+		let id = model.to_text();
+		let id = core::str::from_utf8(&id).unwrap_or_default();
+		let outcome = post(endpoint, query::round_model_performances(id, params.tournament, round))
+			.map_err(|e| count_skip("performances", &e))
+			.ok()
+			.and_then(|body| {
+				extract::round_result(&body, round, &config)
+					.map_err(|e| count_skip("performances", &e))
+					.ok()
+			});
+		let result = match outcome {
+			None | Some(RoundOutcome::Unresolved) => continue,
+			Some(RoundOutcome::Absent) => {
+				// Not listed: not submitted, once the round is surely resolved (a round no
+				// longer stored resolved long ago).
+				let resolved = Rounds::<T>::get(round)
+					.is_none_or(|r| now >= r.resolves_at.saturating_add(params.absent_grace_secs));
+				if !resolved {
+					continue;
+				}
+				RoundResult::NotSubmitted
+			},
+			Some(RoundOutcome::NotSubmitted) => RoundResult::NotSubmitted,
+			Some(RoundOutcome::Resolved(read)) => match ResolvedResult::from_read(read) {
+				Some(r) => RoundResult::Resolved(r),
+				None => continue,
+			},
+		};
+		out.push(Report::RoundResult { model, round, result });
+	}
+	out
+}

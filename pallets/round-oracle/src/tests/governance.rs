@@ -1,0 +1,188 @@
+//! Operators, parameters and the watch list, by governance.
+
+use super::*;
+use polkadot_sdk::sp_runtime::BuildStorage;
+
+fn ops(list: Vec<AccountId>) -> BoundedVec<AccountId, ConstU32<5>> {
+	BoundedVec::truncate_from(list)
+}
+
+#[test]
+fn operators_need_a_majority_threshold() {
+	build_and_execute(|| {
+		assert_noop!(
+			Oracle::set_operators(RuntimeOrigin::signed(alice()), ops(vec![alice()]), 1),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Oracle::set_operators(RuntimeOrigin::root(), ops(vec![alice(), bob(), charlie()]), 1),
+			Error::<Test>::InvalidThreshold
+		);
+		assert_noop!(
+			Oracle::set_operators(RuntimeOrigin::root(), ops(vec![alice(), bob()]), 3),
+			Error::<Test>::InvalidThreshold
+		);
+		assert_noop!(
+			Oracle::set_operators(RuntimeOrigin::root(), ops(vec![alice()]), 0),
+			Error::<Test>::InvalidThreshold
+		);
+		assert_noop!(
+			Oracle::set_operators(RuntimeOrigin::root(), ops(vec![alice(), alice()]), 2),
+			Error::<Test>::DuplicateOperator
+		);
+		assert_ok!(Oracle::set_operators(RuntimeOrigin::root(), ops(vec![alice(), bob()]), 2));
+		System::assert_last_event(
+			Event::<Test>::OperatorsSet { operators: vec![alice(), bob()], threshold: 2 }.into(),
+		);
+		// No operators at all pauses the oracle.
+		assert_ok!(Oracle::set_operators(RuntimeOrigin::root(), ops(vec![]), 0));
+		assert_noop!(submit(alice(), vec![opened(100)]), Error::<Test>::NotOperator);
+	});
+}
+
+#[test]
+fn params_are_validated() {
+	build_and_execute(|| {
+		let name = |s: &[u8]| ScoreName::truncate_from(s.to_vec());
+		let good = OracleParamsOf::<Test>::classic();
+		assert_noop!(
+			Oracle::set_params(RuntimeOrigin::signed(alice()), good.clone()),
+			DispatchError::BadOrigin
+		);
+		let mut p = good.clone();
+		p.corr_score = name(b"");
+		assert_noop!(Oracle::set_params(RuntimeOrigin::root(), p), Error::<Test>::InvalidParams);
+		let mut p = good.clone();
+		p.mmc_score = p.corr_score.clone();
+		assert_noop!(Oracle::set_params(RuntimeOrigin::root(), p), Error::<Test>::InvalidParams);
+		let mut p = good.clone();
+		p.stored_scores = BoundedVec::truncate_from(vec![name(b"a"), name(b"a")]);
+		assert_noop!(Oracle::set_params(RuntimeOrigin::root(), p), Error::<Test>::InvalidParams);
+		let mut p = good.clone();
+		p.stored_scores = BoundedVec::truncate_from(vec![name(&[0xff])]);
+		assert_noop!(Oracle::set_params(RuntimeOrigin::root(), p), Error::<Test>::InvalidParams);
+		let mut p = good.clone();
+		p.absent_grace_secs = 31 * 86_400;
+		assert_noop!(Oracle::set_params(RuntimeOrigin::root(), p), Error::<Test>::InvalidParams);
+		let mut p = good;
+		p.stored_scores =
+			BoundedVec::truncate_from(vec![name(b"canon_corr"), name(b"mmc60"), name(b"bmc")]);
+		assert_ok!(Oracle::set_params(RuntimeOrigin::root(), p.clone()));
+		assert_eq!(Params::<Test>::get(), p);
+		System::assert_last_event(Event::<Test>::ParamsSet { params: p }.into());
+	});
+}
+
+#[test]
+fn governance_watches_and_unwatches_models() {
+	build_and_execute(|| {
+		assert_noop!(
+			Oracle::watch_model(RuntimeOrigin::signed(alice()), model(1), None),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Oracle::watch_model(RuntimeOrigin::root(), model(1), None),
+			Error::<Test>::UnknownModel
+		);
+		register_verified(dave(), model(1));
+		assert_ok!(Oracle::watch_model(RuntimeOrigin::root(), model(1), Some(90)));
+		System::assert_last_event(
+			Event::<Test>::ModelWatched { model: model(1), from_round: Some(90) }.into(),
+		);
+		assert_noop!(
+			Oracle::watch_model(RuntimeOrigin::root(), model(1), None),
+			Error::<Test>::AlreadyWatched
+		);
+		for n in 2..=MAX_WATCHED as u8 {
+			watched_model(dave(), model(n));
+		}
+		register_verified(dave(), model(60));
+		assert_noop!(
+			Oracle::watch_model(RuntimeOrigin::root(), model(60), None),
+			Error::<Test>::TooManyWatched
+		);
+		// A registered model is unwatched only by governance.
+		assert_noop!(
+			Oracle::unwatch_model(RuntimeOrigin::signed(alice()), model(1)),
+			Error::<Test>::StillRegistered
+		);
+		assert_ok!(Oracle::unwatch_model(RuntimeOrigin::root(), model(1)));
+		System::assert_last_event(Event::<Test>::ModelUnwatched { model: model(1) }.into());
+		assert_noop!(
+			Oracle::unwatch_model(RuntimeOrigin::root(), model(1)),
+			Error::<Test>::NotWatched
+		);
+		assert_noop!(
+			Oracle::unwatch_model(RuntimeOrigin::signed(alice()), model(1)),
+			Error::<Test>::NotWatched
+		);
+		// The last slot moved into the freed one.
+		assert_eq!(WatchSlots::<Test>::get(0), Some(model(MAX_WATCHED as u8)));
+		assert_eq!(Progress::<Test>::get(model(MAX_WATCHED as u8)).unwrap().slot, 0);
+	});
+}
+
+#[test]
+fn anyone_unwatches_a_model_the_registry_forgot() {
+	build_and_execute(|| {
+		register_pending(dave(), model(1));
+		assert_ok!(Oracle::watch_model(RuntimeOrigin::root(), model(1), None));
+		System::set_block_number(2 + CLAIM_TTL);
+		assert_ok!(Registry::expire_claim(RuntimeOrigin::signed(alice()), model(1)));
+		assert_ok!(Oracle::unwatch_model(RuntimeOrigin::signed(alice()), model(1)));
+		assert_eq!(WatchCount::<Test>::get(), 0);
+	});
+}
+
+#[test]
+fn the_watch_batch_rotates_with_bounded_reads() {
+	build_and_execute(|| {
+		assert_eq!(Oracle::watch_batch(0, 2), (vec![], 0));
+		for n in 1..=5 {
+			watched_model(dave(), model(n));
+		}
+		assert_eq!(Oracle::watch_batch(0, 2), (vec![model(1), model(2)], 2));
+		assert_eq!(Oracle::watch_batch(2, 2), (vec![model(3), model(4)], 4));
+		assert_eq!(Oracle::watch_batch(4, 2), (vec![model(5), model(1)], 1));
+		assert_eq!(Oracle::watch_batch(99, 10).0.len(), 5);
+	});
+}
+
+#[test]
+fn genesis_watches_models_from_the_first_round() {
+	let mut storage =
+		polkadot_sdk::frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	crate::GenesisConfig::<Test> {
+		operators: vec![alice()],
+		threshold: 1,
+		params: Some(OracleParamsOf::<Test>::classic()),
+		watched: vec![model(1)],
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	polkadot_sdk::sp_io::TestExternalities::new(storage).execute_with(|| {
+		assert_eq!(
+			Progress::<Test>::get(model(1)),
+			Some(ModelProgress { next_round: None, slot: 0 })
+		);
+		assert_eq!(Oracle::next_round(&model(1)), None);
+		Timestamp::set_timestamp(START * 1_000);
+		assert_ok!(submit(alice(), vec![opened(100)]));
+		assert_eq!(Oracle::next_round(&model(1)), Some(100));
+		Oracle::do_try_state().unwrap();
+	});
+}
+
+#[test]
+#[should_panic(expected = "invalid genesis oracle operators")]
+fn genesis_refuses_a_minority_threshold() {
+	let mut storage =
+		polkadot_sdk::frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let _ = crate::GenesisConfig::<Test> {
+		operators: vec![alice(), bob(), charlie()],
+		threshold: 1,
+		params: None,
+		watched: vec![],
+	}
+	.assimilate_storage(&mut storage);
+}

@@ -1,0 +1,310 @@
+//! The off-chain worker against mocked HTTP: what it asks, what it reports, what it skips.
+
+use super::*;
+use codec::Decode;
+use numerstake_numerai::query;
+use polkadot_sdk::{
+	sp_core::offchain::{
+		testing::{
+			OffchainState, PendingRequest, PoolState, TestOffchainExt, TestTransactionPoolExt,
+		},
+		OffchainDbExt, OffchainWorkerExt, StorageKind, TransactionPoolExt,
+	},
+	sp_io::TestExternalities,
+	sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt},
+	sp_runtime::traits::Dispatchable,
+	sp_runtime::BuildStorage,
+};
+use std::sync::Arc;
+
+const URL: &str = "http://127.0.0.1:18080/graphql";
+
+struct Harness {
+	ext: TestExternalities,
+	http: Arc<parking_lot::RwLock<OffchainState>>,
+	pool: Arc<parking_lot::RwLock<PoolState>>,
+	operator: AccountId,
+}
+
+/// A chain whose only operator (threshold 1) has its oracle key in this node's keystore;
+/// `with_key: false` leaves the keystore empty.
+fn harness(with_key: bool) -> Harness {
+	let keystore = MemoryKeystore::new();
+	let generated = keystore.sr25519_generate_new(KEY_TYPE, Some("//Oracle")).unwrap();
+	let keystore = if with_key { keystore } else { MemoryKeystore::new() };
+	let operator = generated;
+	let mut storage =
+		polkadot_sdk::frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	polkadot_sdk::pallet_balances::GenesisConfig::<Test> {
+		balances: vec![(operator, 1_000 * NMR), (dave(), 1_000 * NMR)],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	crate::GenesisConfig::<Test> {
+		operators: vec![operator],
+		threshold: 1,
+		params: None,
+		watched: vec![],
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = TestExternalities::new(storage);
+	let (offchain, http) = TestOffchainExt::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	ext.register_extension(OffchainDbExt::new(offchain.clone()));
+	ext.register_extension(OffchainWorkerExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.register_extension(KeystoreExt::new(keystore));
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		Timestamp::set_timestamp(START * 1_000);
+		polkadot_sdk::sp_io::offchain::local_storage_set(
+			StorageKind::PERSISTENT,
+			ENDPOINT_KEY,
+			URL.as_bytes(),
+		);
+	});
+	// The off-chain clock: the test state starts at 0; set it to the chain's.
+	http.write().timestamp =
+		polkadot_sdk::sp_core::offchain::Timestamp::from_unix_millis(START * 1_000);
+	Harness { ext, http, pool: pool_state, operator }
+}
+
+impl Harness {
+	fn expect(&self, body: String, response: &str) {
+		self.http.write().expect_request(PendingRequest {
+			method: "POST".into(),
+			uri: URL.into(),
+			headers: vec![
+				("Content-Type".into(), "application/json".into()),
+				("Accept".into(), "application/json".into()),
+			],
+			body: body.into_bytes(),
+			response: Some(response.as_bytes().to_vec()),
+			sent: true,
+			..Default::default()
+		});
+	}
+
+	/// Runs the worker at block `n` as a node does: its changes to chain state are discarded.
+	fn work(&mut self, n: u64) {
+		self.ext.execute_with(|| {
+			System::set_block_number(n);
+			polkadot_sdk::frame_support::storage::with_transaction(|| {
+				Oracle::offchain_worker(n);
+				polkadot_sdk::sp_runtime::TransactionOutcome::Rollback(Ok::<(), DispatchError>(()))
+			})
+			.unwrap();
+		});
+	}
+
+	/// The calls the worker put into the pool since the last look.
+	fn sent(&self) -> Vec<RuntimeCall> {
+		let txs = core::mem::take(&mut self.pool.write().transactions);
+		txs.into_iter().map(|tx| Extrinsic::decode(&mut &tx[..]).unwrap().function).collect()
+	}
+
+	/// Runs the worker at block `n`, then includes what it sent (as the operator's).
+	fn run(&mut self, n: u64) -> Vec<RuntimeCall> {
+		self.work(n);
+		let calls = self.sent();
+		let operator = self.operator;
+		self.ext.execute_with(|| {
+			for call in &calls {
+				assert_ok!(call.clone().dispatch(RuntimeOrigin::signed(operator)));
+				System::inc_account_nonce(operator);
+			}
+			Oracle::do_try_state().expect("oracle invariants hold after every block");
+			Registry::do_try_state().expect("registry invariants hold after every block");
+		});
+		calls
+	}
+
+	fn skipped(&mut self) -> u64 {
+		self.ext.execute_with(|| {
+			polkadot_sdk::sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, SKIPPED_KEY)
+				.map(|v| u64::decode(&mut &v[..]).unwrap())
+				.unwrap_or(0)
+		})
+	}
+}
+
+fn reports(call: &RuntimeCall) -> Vec<ReportOf<Test>> {
+	match call {
+		RuntimeCall::Oracle(crate::Call::submit_reports { reports }) => reports.to_vec(),
+		other => panic!("unexpected call {other:?}"),
+	}
+}
+
+/// Round 101, opened a minute before the chain's clock (after round 100 of [`ROUND_100`]).
+fn round_101() -> ReportOf<Test> {
+	Report::RoundOpened { round: 101, opened_at: START - 60, resolves_at: START - 60 + 30 * 86_400 }
+}
+
+/// A chain at round 101 (100 learnt by the worker, 101 reported by hand) watching model 1
+/// from round 101; and model 1's id text.
+fn watching_model_1() -> (Harness, String) {
+	let mut h = harness(true);
+	h.expect(query::rounds(8, 0), ROUND_100);
+	h.run(2);
+	h.ext.execute_with(|| {
+		watched_model(dave(), model(1));
+		assert_ok!(submit(Operators::<Test>::get()[0], vec![round_101()]));
+	});
+	(h, String::from_utf8(model(1).to_text().to_vec()).unwrap())
+}
+
+const ROUND_100: &str = r#"{"data":{"rounds":[{"number":100,"openTime":"2026-03-01T11:00:00Z","resolveTime":"2026-04-01T11:00:00Z"}]}}"#;
+
+#[test]
+fn a_new_chain_learns_the_current_round() {
+	let mut h = harness(true);
+	h.expect(query::rounds(8, 0), ROUND_100);
+	let calls = h.run(2);
+	assert_eq!(calls.len(), 1);
+	assert_eq!(
+		reports(&calls[0]),
+		vec![Report::RoundOpened {
+			round: 100,
+			opened_at: START - 3_600,
+			resolves_at: START - 3_600 + 31 * 86_400
+		}]
+	);
+	h.ext.execute_with(|| assert_eq!(LatestRound::<Test>::get(), Some(100)));
+}
+
+#[test]
+fn it_reports_ownership_and_results_in_one_batch() {
+	let mut h = harness(true);
+	h.expect(query::rounds(8, 0), ROUND_100);
+	h.run(2);
+	let challenge = h.ext.execute_with(|| {
+		register_pending(dave(), model(1));
+		String::from_utf8(<Registry as OwnershipAttestation<AccountId>>::challenge(
+			&model(1),
+			&dave(),
+		))
+		.unwrap()
+	});
+	let id = String::from_utf8(model(1).to_text().to_vec()).unwrap();
+	h.expect(query::rounds(8, 101), r#"{"data":{"rounds":[]}}"#);
+	h.expect(
+		query::user_profile("model_1"),
+		&format!(r#"{{"data":{{"v3UserProfile":{{"id":"{id}","username":"model_1","bio":"staking with {challenge} :)","linkText":null,"linkUrl":null}}}}}}"#),
+	);
+	let calls = h.run(3);
+	assert_eq!(reports(&calls[0]), vec![Report::Ownership { model: model(1), claimant: dave() }]);
+	h.ext.execute_with(|| {
+		assert_eq!(Oracle::next_round(&model(1)), Some(101));
+		// Round 101 opens (reported by hand here) so that the model has a round to report.
+		assert_ok!(submit(Operators::<Test>::get()[0], vec![round_101()]));
+	});
+
+	// Round 101 resolved: 1000 NMR at risk, +24 NMR split over the two scores.
+	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
+	h.expect(
+		query::round_model_performances(&id, 8, 101),
+		r#"{"data":{"v2RoundModelPerformances":[{"roundNumber":101,"roundResolved":true,"atRisk":"1000.000000000000000000",
+		"corrMultiplier":0.75,"mmcMultiplier":2.25,"roundPayoutFactor":"1.000000000000000000",
+		"submissionScores":[{"displayName":"canon_corr","value":0.02,"payoutSettled":"15.000000000000000000"},
+		                    {"displayName":"canon_mmc","value":4e-3,"payoutSettled":"9"}]}]}}"#,
+	);
+	let calls = h.run(4);
+	let sent = reports(&calls[0]);
+	assert_eq!(sent.len(), 1);
+	let Report::RoundResult {
+		model: m,
+		round,
+		result: RoundResult::Resolved(ResolvedResult { at_risk, payout, scores, .. }),
+	} = &sent[0]
+	else {
+		panic!("{sent:?}")
+	};
+	assert_eq!((*m, *round, *at_risk, *payout), (model(1), 101, 1_000 * NMR, 24 * NMR as i128));
+	assert_eq!(scores[1].value, 4_000_000_000);
+	h.ext.execute_with(|| {
+		assert!(Results::<Test>::contains_key(model(1), 101));
+		Oracle::do_try_state().unwrap();
+	});
+	assert_eq!(h.skipped(), 0);
+}
+
+#[test]
+fn unreadable_responses_are_skipped_and_counted() {
+	let (mut h, id) = watching_model_1();
+	// Truncated JSON for the round, GraphQL errors for the model.
+	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[{"number":102,"openTi"#);
+	h.expect(
+		query::round_model_performances(&id, 8, 101),
+		r#"{"errors":[{"message":"Internal server error"}],"data":null}"#,
+	);
+	assert!(h.run(3).is_empty());
+	assert_eq!(h.skipped(), 2);
+	// A payout the formula does not confirm: skipped too, never reported.
+	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
+	h.expect(
+		query::round_model_performances(&id, 8, 101),
+		r#"{"data":{"v2RoundModelPerformances":[{"roundNumber":101,"roundResolved":true,"atRisk":"1000",
+		"corrMultiplier":0.75,"mmcMultiplier":2.25,"roundPayoutFactor":"1",
+		"submissionScores":[{"displayName":"canon_corr","value":0.02,"payoutSettled":"10"},
+		                    {"displayName":"canon_mmc","value":4e-3,"payoutSettled":"10"}]}]}}"#,
+	);
+	assert!(h.run(4).is_empty());
+	assert_eq!(h.skipped(), 3);
+	// A payout beyond what the chain accepts (the API's clip is 5 %): skipped before sending.
+	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
+	h.expect(
+		query::round_model_performances(&id, 8, 101),
+		r#"{"data":{"v2RoundModelPerformances":[{"roundNumber":101,"roundResolved":true,"atRisk":"10",
+		"submissionScores":[{"displayName":"canon_corr","value":0.02,"payoutSettled":"9"}]}]}}"#,
+	);
+	h.ext.execute_with(|| {
+		let mut p = OracleParamsOf::<Test>::classic();
+		p.stored_scores =
+			BoundedVec::truncate_from(vec![ScoreName::truncate_from(b"canon_corr".to_vec())]);
+		assert_ok!(Oracle::set_params(RuntimeOrigin::root(), p));
+	});
+	assert!(h.run(5).is_empty());
+	assert_eq!(h.skipped(), 4);
+}
+
+#[test]
+fn an_absent_model_is_not_submitted_only_after_resolution_and_grace() {
+	let (mut h, id) = watching_model_1();
+	let empty = r#"{"data":{"v2RoundModelPerformances":[]}}"#;
+	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
+	h.expect(query::round_model_performances(&id, 8, 101), empty);
+	assert!(h.run(3).is_empty());
+	// Round 101 resolves 30 days after it opened; a day of grace later, absent = not submitted.
+	let Report::RoundOpened { resolves_at, .. } = round_101() else { unreachable!() };
+	h.http.write().timestamp = polkadot_sdk::sp_core::offchain::Timestamp::from_unix_millis(
+		(resolves_at + 86_400) * 1_000,
+	);
+	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
+	h.expect(query::round_model_performances(&id, 8, 101), empty);
+	let calls = h.run(4);
+	assert_eq!(reports(&calls[0]), vec![not_submitted(model(1), 101)]);
+}
+
+#[test]
+fn without_an_oracle_key_it_does_nothing() {
+	let mut h = harness(false);
+	// Any HTTP request would fail the test: none is expected.
+	assert!(h.run(2).is_empty());
+}
+
+#[test]
+fn it_waits_for_its_batch_to_be_included() {
+	let mut h = harness(true);
+	h.expect(query::rounds(8, 0), ROUND_100);
+	h.work(2);
+	assert_eq!(h.sent().len(), 1);
+	// Not included yet (nonce unchanged): the next blocks send nothing and ask nothing.
+	h.work(3);
+	assert!(h.sent().is_empty());
+	// After IN_FLIGHT_BLOCKS the worker tries again.
+	h.expect(query::rounds(8, 0), ROUND_100);
+	h.work(7);
+	assert_eq!(h.sent().len(), 1);
+}

@@ -1,0 +1,22 @@
+//! # numerai-fixture
+//!
+//! A local stand-in for Numerai's GraphQL API over real HTTP on loopback: the dev chain's
+//! default data source and the tests' Numerai. It serves the three queries the oracle sends
+//! (`rounds`, `v2RoundModelPerformances`, `v3UserProfile`) in Numerai's encodings, runs rounds
+//! on an accelerated clock, generates correlated model results from a seed (or loads them from a
+//! JSON file), and injects faults on demand.
+//!
+//! Admin endpoints (JSON bodies):
+//! - `POST /admin/fault` `{"mode": "http500", "count": 3}`: the next `count` GraphQL answers
+//!   (all of them without `count`) get the fault; `"none"` clears it;
+//! - `POST /admin/profile` `{"name": "my_model", "bio": "numerstake-challenge:0x..."}`: sets a
+//!   model's bio (how a dev-chain user "proves" ownership); with `"id"`, adds the model;
+//! - `GET /admin/state`: clock, current round, fault, models; `GET /health`: `ok`.
+
+pub mod graphql;
+pub mod server;
+pub mod world;
+
+pub use graphql::{Fault, PayoutShape};
+pub use server::{Config, Fixture};
+pub use world::{Clock, World};
