@@ -107,18 +107,21 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Records `who`'s report; finalises its subject on a quorum.
-	pub(crate) fn note_report(who: &T::AccountId, report: ReportOf<T>) -> DispatchResult {
+	/// Records `who`'s report; finalises its subject on a quorum. `Ok(false)`: ignored as stale.
+	pub(crate) fn note_report(
+		who: &T::AccountId,
+		report: ReportOf<T>,
+	) -> Result<bool, DispatchError> {
 		let subject = report.subject();
 		if Self::check_report(&report)? == Freshness::Stale {
 			Self::deposit_event(Event::StaleReport { subject, operator: who.clone() });
-			return Ok(());
+			return Ok(false);
 		}
 		let hash = Self::report_hash(&report);
 		if let Some(previous) = Votes::<T>::get(subject, who) {
 			ensure!(previous == hash, Error::<T>::AlreadyVoted);
 			Self::deposit_event(Event::StaleReport { subject, operator: who.clone() });
-			return Ok(());
+			return Ok(false);
 		}
 		let mut pending = Pending::<T>::get(subject).unwrap_or_else(|| PendingState {
 			candidates: 0,
@@ -143,7 +146,7 @@ impl<T: Config> Pallet<T> {
 		} else {
 			Pending::<T>::insert(subject, pending);
 		}
-		Ok(())
+		Ok(true)
 	}
 
 	/// Current operators who voted `hash` on `subject`.

@@ -378,7 +378,7 @@ pub mod pallet {
 		/// Reports from an operator (the off-chain worker sends one batch per block). Each
 		/// report is checked; reports about subjects that are already final are ignored
 		/// ([`Event::StaleReport`]); a report completing a quorum finalises its subject. Free
-		/// for operators when accepted.
+		/// for operators when at least one report was recorded (a batch of stale reports pays).
 		///
 		/// ### Errors
 		/// `NotOperator`, `NoReports`, `AlreadyVoted`; rounds: `RoundNotNext`,
@@ -395,10 +395,12 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			ensure!(Operators::<T>::get().contains(&who), Error::<T>::NotOperator);
 			ensure!(!reports.is_empty(), Error::<T>::NoReports);
+			let mut accepted = false;
 			for report in reports {
-				Self::note_report(&who, report)?;
+				accepted |= Self::note_report(&who, report)?;
 			}
-			Ok(Pays::No.into())
+			// Free only when it carried news: a batch of nothing but stale reports pays.
+			Ok(if accepted { Pays::No } else { Pays::Yes }.into())
 		}
 
 		/// Replaces the operators and the threshold (a majority of them).

@@ -110,5 +110,8 @@ fn accepted_reports_are_free_for_operators() {
 	build_and_execute(|| {
 		let info = submit(alice(), vec![opened(100)]).unwrap();
 		assert_eq!(info.pays_fee, Pays::No);
+		// Repeating it records nothing: that costs the usual fee.
+		let info = submit(alice(), vec![opened(100)]).unwrap();
+		assert_eq!(info.pays_fee, Pays::Yes);
 	});
 }
