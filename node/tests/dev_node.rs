@@ -42,3 +42,16 @@ fn unknown_chain_spec_is_a_clear_error() {
 	let stderr = String::from_utf8_lossy(&output.stderr);
 	assert!(stderr.contains("spec.json"), "stderr: {stderr}");
 }
+
+#[test]
+fn a_numerai_endpoint_that_is_not_http_is_a_clear_error() {
+	let output = std::process::Command::new(common::node_binary())
+		.args(["--dev", "--tmp", "--numerai-endpoint", "ftp://example.org/graphql"])
+		.args(["--rpc-port", &common::free_port().to_string(), "--no-prometheus", "--no-telemetry"])
+		.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", common::free_port())])
+		.output()
+		.expect("run node");
+	assert!(!output.status.success());
+	let text = String::from_utf8_lossy(&output.stderr);
+	assert!(text.contains("--numerai-endpoint must be an http(s) URL"), "stderr: {text}");
+}
