@@ -139,7 +139,7 @@ pub fn answer(
 		},
 		_ => {},
 	}
-	let mut out = respond(world, clock, shape, fault, now, body);
+	let mut out = respond(&Ctx { world, clock, shape, fault, now }, body);
 	match fault {
 		Fault::Truncated => {
 			let half = out.body.len() / 2;
@@ -151,28 +151,30 @@ pub fn answer(
 	out
 }
 
-fn respond(
-	world: &World,
-	clock: &Clock,
+/// What an answer depends on besides the request.
+struct Ctx<'a> {
+	world: &'a World,
+	clock: &'a Clock,
 	shape: PayoutShape,
 	fault: Fault,
 	now: u64,
-	body: &[u8],
-) -> Answer {
+}
+
+fn respond(ctx: &Ctx, body: &[u8]) -> Answer {
 	let Ok(request) = serde_json::from_slice::<Value>(body) else {
 		return Answer::json(graphql_error("could not parse the request body as JSON", "request"));
 	};
 	let query = request.get("query").and_then(Value::as_str).unwrap_or_default();
 	let vars = request.get("variables").cloned().unwrap_or(Value::Null);
-	if fault == Fault::GraphqlErrors {
+	if ctx.fault == Fault::GraphqlErrors {
 		return Answer::json(graphql_error("Internal server error", "query"));
 	}
 	if query.contains("v2RoundModelPerformances") {
-		performances(world, clock, shape, fault, now, &vars)
+		performances(ctx, &vars)
 	} else if query.contains("v3UserProfile") {
-		profile(world, fault, &vars)
+		profile(ctx.world, ctx.fault, &vars)
 	} else if query.contains("rounds") {
-		rounds(clock, now, &vars)
+		rounds(ctx.clock, ctx.now, &vars)
 	} else {
 		Answer::json(graphql_error("unsupported query (the fixture serves rounds, v2RoundModelPerformances, v3UserProfile)", "query"))
 	}
@@ -213,44 +215,27 @@ fn profile(world: &World, fault: Fault, vars: &Value) -> Answer {
 	}
 }
 
-fn performances(
-	world: &World,
-	clock: &Clock,
-	shape: PayoutShape,
-	fault: Fault,
-	now: u64,
-	vars: &Value,
-) -> Answer {
+fn performances(ctx: &Ctx, vars: &Value) -> Answer {
 	let id = vars.get("modelId").and_then(Value::as_str).unwrap_or_default();
-	let Some(model) = world.by_id(id).filter(|_| fault != Fault::UnknownModels) else {
+	let Some(model) = ctx.world.by_id(id).filter(|_| ctx.fault != Fault::UnknownModels) else {
 		return Answer::json(json!({
 			"errors": [{"message": format!("Model {id} not found"), "path": ["v2RoundModelPerformances"]}],
 			"data": {"v2RoundModelPerformances": null}
 		}));
 	};
-	let current = clock.current(now);
+	let current = ctx.clock.current(ctx.now);
 	let wanted: Vec<u32> = match vars.get("round").and_then(Value::as_u64) {
 		Some(r) => vec![r as u32],
 		// Without a round: the last 25 rounds, newest first (as third-party fixtures show).
 		None => (current.saturating_sub(24)..=current).rev().collect(),
 	};
-	let list: Vec<Value> = wanted
-		.into_iter()
-		.filter(|r| *r <= current)
-		.filter_map(|r| entry(world, clock, shape, fault, now, model, r))
-		.collect();
+	let list: Vec<Value> =
+		wanted.into_iter().filter(|r| *r <= current).filter_map(|r| entry(ctx, model, r)).collect();
 	Answer::json(json!({"data": {"v2RoundModelPerformances": list}}))
 }
 
-fn entry(
-	world: &World,
-	clock: &Clock,
-	shape: PayoutShape,
-	fault: Fault,
-	now: u64,
-	model: &Model,
-	r: u32,
-) -> Option<Value> {
+fn entry(ctx: &Ctx, model: &Model, r: u32) -> Option<Value> {
+	let Ctx { world, clock, shape, fault, now } = *ctx;
 	let resolved = now >= clock.resolves_at(r);
 	let base = json!({
 		"roundNumber": r,
