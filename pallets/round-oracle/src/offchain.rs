@@ -195,23 +195,32 @@ fn collect<T: Config>(who: &T::AccountId, endpoint: &str) -> Vec<ReportOf<T>> {
 			Err(e) => count_skip("report the chain would refuse", &e),
 		}
 	};
+	// Subjects this operator already voted on wait for the others: no need to ask again.
+	let voted = |subject: Subject| Votes::<T>::contains_key(subject, who);
 	let params = Params::<T>::get();
-	if let Some(r) = next_round::<T>(endpoint, params.tournament) {
+	if let Some(r) = next_round::<T>(endpoint, params.tournament, &voted) {
 		push(&mut reports, r);
 	}
-	for r in claims::<T>(endpoint) {
+	for r in claims::<T>(endpoint, &voted) {
 		push(&mut reports, r);
 	}
-	for r in results::<T>(endpoint, &params) {
+	for r in results::<T>(endpoint, &params, &voted) {
 		push(&mut reports, r);
 	}
 	reports
 }
 
 /// The round after the latest on chain (or the current one on a new chain), once open.
-fn next_round<T: Config>(endpoint: &str, tournament: u16) -> Option<ReportOf<T>> {
+fn next_round<T: Config>(
+	endpoint: &str,
+	tournament: u16,
+	voted: &impl Fn(Subject) -> bool,
+) -> Option<ReportOf<T>> {
 	let latest = LatestRound::<T>::get();
 	let number = latest.map_or(0, |l| l.saturating_add(1));
+	if latest.is_some() && voted(Subject::Round(number)) {
+		return None;
+	}
 	let body = post(endpoint, query::rounds(tournament, number))
 		.map_err(|e| count_skip("rounds", &e))
 		.ok()?;
@@ -229,7 +238,7 @@ fn next_round<T: Config>(endpoint: &str, tournament: u16) -> Option<ReportOf<T>>
 }
 
 /// Ownership reports for the next batch of live claims.
-fn claims<T: Config>(endpoint: &str) -> Vec<ReportOf<T>> {
+fn claims<T: Config>(endpoint: &str, voted: &impl Fn(Subject) -> bool) -> Vec<ReportOf<T>> {
 	let limit = T::OffchainClaimsPerBlock::get();
 	let cursor = StorageValueRef::persistent(CLAIM_CURSOR_KEY);
 	let after = cursor.get::<ModelId>().ok().flatten();
@@ -243,6 +252,9 @@ fn claims<T: Config>(endpoint: &str) -> Vec<ReportOf<T>> {
 	}
 	let mut out = Vec::new();
 	for PendingClaim { model, claimant, name } in batch {
+		if voted(Subject::Ownership(model)) {
+			continue;
+		}
 		let (Ok(name), Ok(challenge)) = (
 			core::str::from_utf8(&name),
 			String::from_utf8(T::Registry::challenge(&model, &claimant)),
@@ -265,7 +277,11 @@ fn claims<T: Config>(endpoint: &str) -> Vec<ReportOf<T>> {
 }
 
 /// Result reports for the next batch of watched models.
-fn results<T: Config>(endpoint: &str, params: &OracleParamsOf<T>) -> Vec<ReportOf<T>> {
+fn results<T: Config>(
+	endpoint: &str,
+	params: &OracleParamsOf<T>,
+	voted: &impl Fn(Subject) -> bool,
+) -> Vec<ReportOf<T>> {
 	let Some(latest) = LatestRound::<T>::get() else { return Vec::new() };
 	let cursor = StorageValueRef::persistent(MODEL_CURSOR_KEY);
 	let start = cursor.get::<u32>().ok().flatten().unwrap_or(0);
@@ -286,6 +302,9 @@ fn results<T: Config>(endpoint: &str, params: &OracleParamsOf<T>) -> Vec<ReportO
 		let Some(round) = Pallet::<T>::next_round(&model).filter(|r| *r <= latest) else {
 			continue;
 		};
+		if voted(Subject::Result(model, round)) {
+			continue;
+		}
 		let id = model.to_text();
 		let id = core::str::from_utf8(&id).unwrap_or_default();
 		let outcome = post(endpoint, query::round_model_performances(id, params.tournament, round))

@@ -29,6 +29,11 @@ struct Harness {
 /// A chain whose only operator (threshold 1) has its oracle key in this node's keystore;
 /// `with_key: false` leaves the keystore empty.
 fn harness(with_key: bool) -> Harness {
+	harness_with(with_key, vec![], 1)
+}
+
+/// As [`harness`], with more operators (that have no keys here) and another threshold.
+fn harness_with(with_key: bool, others: Vec<AccountId>, threshold: u32) -> Harness {
 	let keystore = MemoryKeystore::new();
 	let generated = keystore.sr25519_generate_new(KEY_TYPE, Some("//Oracle")).unwrap();
 	let keystore = if with_key { keystore } else { MemoryKeystore::new() };
@@ -42,8 +47,8 @@ fn harness(with_key: bool) -> Harness {
 	.assimilate_storage(&mut storage)
 	.unwrap();
 	crate::GenesisConfig::<Test> {
-		operators: vec![operator],
-		threshold: 1,
+		operators: [vec![operator], others].concat(),
+		threshold,
 		params: None,
 		watched: vec![],
 	}
@@ -307,4 +312,36 @@ fn it_waits_for_its_batch_to_be_included() {
 	h.expect(query::rounds(8, 0), ROUND_100);
 	h.work(7);
 	assert_eq!(h.sent().len(), 1);
+}
+
+#[test]
+fn it_does_not_ask_again_while_its_vote_waits_for_the_quorum() {
+	// Three operators, two needed; only this node's key is here.
+	let mut h = harness_with(true, vec![alice(), bob()], 2);
+	h.ext.execute_with(|| {
+		let round_100 = Report::RoundOpened {
+			round: 100,
+			opened_at: START - 3_600,
+			resolves_at: START + 86_400,
+		};
+		assert_ok!(submit(alice(), vec![round_100.clone()]));
+		assert_ok!(submit(bob(), vec![round_100]));
+	});
+	h.expect(query::rounds(8, 101), r#"{"data":{"rounds":[{"number":101,"openTime":"2026-03-01T11:59:00Z","resolveTime":"2026-04-01T11:00:00Z"}]}}"#);
+	let calls = h.run(3);
+	assert_eq!(reports(&calls[0]).len(), 1);
+	h.ext.execute_with(|| assert_eq!(LatestRound::<Test>::get(), Some(100)));
+	// Its vote is pending: the next blocks neither ask Numerai (any request would fail the
+	// test) nor send anything.
+	assert!(h.run(4).is_empty());
+	assert!(h.run(5).is_empty());
+	// Alice completes the quorum with the same report.
+	h.ext.execute_with(|| {
+		let Some(r) = Candidates::<Test>::iter_prefix(Subject::Round(101)).next().map(|(_, r)| r)
+		else {
+			panic!("no pending report")
+		};
+		assert_ok!(submit(alice(), vec![r]));
+		assert_eq!(LatestRound::<Test>::get(), Some(101));
+	});
 }
