@@ -196,11 +196,20 @@ pub struct OracleBenchHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<AccountId> for OracleBenchHelper {
 	fn register_verified(model: &ModelId, owner: &AccountId) {
+		fund(owner);
 		crate::tests::register_verified(*owner, *model);
 	}
 	fn register_pending(model: &ModelId, claimant: &AccountId) {
+		fund(claimant);
 		crate::tests::register_pending(*claimant, *model);
 	}
+}
+
+/// Benchmark accounts start empty; the registry holds a deposit.
+#[cfg(feature = "runtime-benchmarks")]
+fn fund(who: &AccountId) {
+	use polkadot_sdk::frame_support::traits::fungible::Mutate;
+	let _ = Balances::mint_into(who, 10 * NMR);
 }
 
 /// Externalities: Alice, Bob and Charlie operators with threshold 2, endowed accounts, block 1,
