@@ -30,24 +30,34 @@ fn call_api<T: Decode>(node: &Node, method: &str, args: impl Encode) -> Result<T
 	T::decode(&mut &bytes[..]).map_err(|e| e.to_string())
 }
 
-#[test]
-fn dev_node_finalises_rounds_and_results_read_from_the_fixture() {
+/// A fixture on a free port whose round `first_round` opens 20 s from now (after the node is up),
+/// then one every 12 s, resolving 2 rounds later; and a dev node reading it.
+fn fixture_and_dev_node(
+	name: &str,
+	world: World,
+	first_round: u32,
+	shape: PayoutShape,
+) -> (Fixture, std::path::PathBuf, Node) {
 	let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
-	let world = World::synthetic(42, 2);
-	let truth = world.clone();
-	// Round 1000 opens 20 s from now (after the node is up), then one every 12 s.
-	let clock = Clock { start: now + 20, first_round: 1_000, round_secs: 12, resolve_after: 2 };
+	let clock = Clock { start: now + 20, first_round, round_secs: 12, resolve_after: 2 };
 	let fixture = Fixture::start(Config {
 		listen: "127.0.0.1:0".parse().unwrap(),
 		world,
 		clock,
-		shape: PayoutShape::Sum,
+		shape,
 		fault: Fault::None,
 	})
 	.expect("start the fixture");
-	let dir = scratch_dir("oracle");
-	let url = fixture.url();
-	let node = Node::start("oracle", &dir, &["--dev", "--tmp", "--numerai-endpoint", &url]);
+	let dir = scratch_dir(name);
+	let node = Node::start(name, &dir, &["--dev", "--tmp", "--numerai-endpoint", &fixture.url()]);
+	(fixture, dir, node)
+}
+
+#[test]
+fn dev_node_finalises_rounds_and_results_read_from_the_fixture() {
+	let world = World::synthetic(42, 2);
+	let truth = world.clone();
+	let (fixture, dir, node) = fixture_and_dev_node("oracle", world, 1_000, PayoutShape::Sum);
 	node.wait_for_rpc(Duration::from_secs(120));
 
 	// A rough start: the first answers are all broken in one way or another.
@@ -135,25 +145,14 @@ fn dev_node_finalises_rounds_and_results_read_from_the_fixture() {
 /// registry verifies the model and the oracle starts following its rounds.
 #[test]
 fn an_owner_proves_a_model_through_the_oracle() {
-	let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
 	let world = World::synthetic(7, 1);
 	let (name, id_text) = {
 		let m = &world.models["synthetic_000"];
 		(m.name.clone(), m.id.clone())
 	};
 	let model = ModelId::parse(id_text.as_bytes()).unwrap();
-	let clock = Clock { start: now + 20, first_round: 2_000, round_secs: 12, resolve_after: 2 };
-	let fixture = Fixture::start(Config {
-		listen: "127.0.0.1:0".parse().unwrap(),
-		world,
-		clock,
-		shape: PayoutShape::Repeated,
-		fault: Fault::None,
-	})
-	.expect("start the fixture");
-	let dir = scratch_dir("ownership");
-	let node =
-		Node::start("ownership", &dir, &["--dev", "--tmp", "--numerai-endpoint", &fixture.url()]);
+	let (fixture, dir, node) =
+		fixture_and_dev_node("ownership", world, 2_000, PayoutShape::Repeated);
 	node.wait_for_rpc(Duration::from_secs(120));
 	node.wait_for_heights(1, 0, Duration::from_secs(120));
 
