@@ -49,6 +49,8 @@ pub type RoundIndex = u32;
 	MaxEncodedLen,
 	TypeInfo,
 	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub struct FeeCaps {
 	/// Highest performance fee any ladder step may charge.

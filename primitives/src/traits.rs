@@ -11,6 +11,10 @@ use scale_info::TypeInfo;
 pub trait RoundClock {
 	/// The number of the latest opened round (0 before the oracle reports any).
 	fn current_round() -> RoundIndex;
+	/// Whether the oracle follows `model`'s results (so that its rounds will be finalised).
+	fn watches(_model: &ModelId) -> bool {
+		true
+	}
 }
 
 impl RoundClock for () {
@@ -28,6 +32,8 @@ pub trait DelegationInspect<AccountId> {
 	/// Whether a delegation still needs terms version `version` of `model` (locked by a
 	/// commitment, or not yet settled past it).
 	fn terms_version_in_use(model: &ModelId, version: u32) -> bool;
+	/// Whether `owner` owes any pool a gain its bond could not pay (no new models until repaid).
+	fn has_debt(owner: &AccountId) -> bool;
 }
 
 impl<AccountId> DelegationInspect<AccountId> for () {
@@ -40,6 +46,9 @@ impl<AccountId> DelegationInspect<AccountId> for () {
 	fn terms_version_in_use(_: &ModelId, _: u32) -> bool {
 		false
 	}
+	fn has_debt(_: &AccountId) -> bool {
+		false
+	}
 }
 
 /// Read access to the registry for the oracle, the delegation pallet and runtime APIs.
@@ -50,6 +59,11 @@ pub trait ModelRegistryInspect<AccountId, Balance> {
 	fn status(model: &ModelId) -> Option<ModelStatus>;
 	/// The terms version in force at `round` and its index.
 	fn terms_at(model: &ModelId, round: RoundIndex) -> Option<(u32, Terms<Balance>)>;
+	/// Terms version `version` of `model` (if still stored) with its effective round.
+	fn terms_version(model: &ModelId, version: u32) -> Option<(RoundIndex, Terms<Balance>)>;
+	/// The newest published terms version (possibly not yet in force): index, effective round
+	/// and terms.
+	fn latest_terms(model: &ModelId) -> Option<(u32, RoundIndex, Terms<Balance>)>;
 	/// Whether a committed model version took effect in rounds `after + 1 ..= up_to`.
 	fn version_changed_between(model: &ModelId, after: RoundIndex, up_to: RoundIndex) -> bool;
 }

@@ -105,6 +105,7 @@ impl<T: Config> Pallet<T> {
 		model: ModelId,
 		name: ModelName,
 	) -> DispatchResult {
+		ensure!(!T::Delegations::has_debt(&who), Error::<T>::OwnerInDebt);
 		let now = Self::now();
 		if let Some(existing) = Models::<T>::get(model) {
 			ensure!(existing.status == ModelStatus::Pending, Error::<T>::AlreadyRegistered);
@@ -432,6 +433,14 @@ impl<T: Config> ModelRegistryInspect<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn terms_at(model: &ModelId, round: RoundIndex) -> Option<(u32, Terms<BalanceOf<T>>)> {
 		Self::terms_version_at(model, round).map(|(v, t)| (v, t.terms))
+	}
+
+	fn terms_version(model: &ModelId, version: u32) -> Option<(RoundIndex, Terms<BalanceOf<T>>)> {
+		TermsVersions::<T>::get(model, version).map(|t| (t.effective_round, t.terms))
+	}
+
+	fn latest_terms(model: &ModelId) -> Option<(u32, RoundIndex, Terms<BalanceOf<T>>)> {
+		Self::latest_terms_version(model).map(|(v, t)| (v, t.effective_round, t.terms))
 	}
 
 	fn version_changed_between(model: &ModelId, after: RoundIndex, up_to: RoundIndex) -> bool {

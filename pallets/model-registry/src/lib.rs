@@ -386,6 +386,9 @@ pub mod pallet {
 		NotDelegator,
 		/// An arithmetic overflow (amounts beyond any real supply).
 		Overflow,
+		/// The account owes a pool a gain its bond could not pay; it may register models again
+		/// once the debt is repaid.
+		OwnerInDebt,
 	}
 
 	#[pallet::hooks]
@@ -408,8 +411,8 @@ pub mod pallet {
 		///
 		/// ### Errors
 		/// `ModelIdWrongLength`, `ModelIdMisplacedHyphen`, `ModelIdNotHex`, `ModelIdNil`,
-		/// `NameEmpty`, `NameInvalidCharacter`, `AlreadyRegistered`, `ClaimPending`,
-		/// `InsufficientBalance`.
+		/// `NameEmpty`, `NameInvalidCharacter`, `OwnerInDebt`, `AlreadyRegistered`,
+		/// `ClaimPending`, `InsufficientBalance`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_model())]
 		pub fn register_model(

@@ -74,6 +74,7 @@ thread_local! {
 	static DELEGATORS: RefCell<BTreeSet<(ModelId, AccountId)>> = const { RefCell::new(BTreeSet::new()) };
 	static OBLIGATIONS: RefCell<BTreeSet<ModelId>> = const { RefCell::new(BTreeSet::new()) };
 	static VERSIONS_IN_USE: RefCell<BTreeSet<(ModelId, u32)>> = const { RefCell::new(BTreeSet::new()) };
+	static DEBTORS: RefCell<BTreeSet<AccountId>> = const { RefCell::new(BTreeSet::new()) };
 }
 
 /// A stand-in for the stake-delegation pallet.
@@ -88,6 +89,15 @@ impl FakeDelegations {
 				o.borrow_mut().insert(model);
 			} else {
 				o.borrow_mut().remove(&model);
+			}
+		});
+	}
+	pub fn set_debt(who: AccountId, in_debt: bool) {
+		DEBTORS.with(|d| {
+			if in_debt {
+				d.borrow_mut().insert(who);
+			} else {
+				d.borrow_mut().remove(&who);
 			}
 		});
 	}
@@ -110,6 +120,9 @@ impl DelegationInspect<AccountId> for FakeDelegations {
 	}
 	fn terms_version_in_use(model: &ModelId, version: u32) -> bool {
 		VERSIONS_IN_USE.with(|v| v.borrow().contains(&(*model, version)))
+	}
+	fn has_debt(who: &AccountId) -> bool {
+		DEBTORS.with(|d| d.borrow().contains(who))
 	}
 }
 

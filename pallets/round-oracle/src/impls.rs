@@ -373,4 +373,8 @@ impl<T: Config> RoundClock for Pallet<T> {
 	fn current_round() -> RoundIndex {
 		LatestRound::<T>::get().unwrap_or(0)
 	}
+
+	fn watches(model: &ModelId) -> bool {
+		Progress::<T>::contains_key(model)
+	}
 }

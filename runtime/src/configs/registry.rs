@@ -49,6 +49,9 @@ impl DelegationInspect<AccountId> for NoDelegationsYet {
 	fn terms_version_in_use(_: &ModelId, _: u32) -> bool {
 		false
 	}
+	fn has_debt(_: &AccountId) -> bool {
+		false
+	}
 }
 
 /// Drives the stand-ins in benchmarks.

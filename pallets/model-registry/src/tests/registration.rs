@@ -72,6 +72,19 @@ fn claiming_needs_the_deposit() {
 }
 
 #[test]
+fn an_owner_in_debt_to_a_pool_cannot_register_models() {
+	build_and_execute(|| {
+		FakeDelegations::set_debt(ALICE, true);
+		assert_noop!(
+			Registry::register_model(RuntimeOrigin::signed(ALICE), text(MODEL_TEXT), name(b"m")),
+			Error::<Test>::OwnerInDebt
+		);
+		FakeDelegations::set_debt(ALICE, false);
+		claim(ALICE, MODEL_TEXT);
+	});
+}
+
+#[test]
 fn one_claim_at_a_time_and_one_verified_owner() {
 	build_and_execute(|| {
 		claim(ALICE, MODEL_TEXT);

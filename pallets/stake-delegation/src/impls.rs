@@ -1,0 +1,298 @@
+//! What other pallets ask of delegation (settlement from the oracle, obligations for the
+//! registry), and the money invariants checked by `try_state`.
+
+use super::*;
+use polkadot_sdk::frame_support::{storage::with_storage_layer, weights::Weight};
+
+impl<T: Config> OnRoundFinalized for Pallet<T> {
+	fn on_round_finalized(model: &ModelId, round: RoundIndex, result: &RoundReturn) {
+		// All or nothing: a failure (an overflow no real amount reaches) leaves the pool as it
+		// was and keeps the result, so that `catch_up` retries it and nothing is lost.
+		let outcome = with_storage_layer(|| Self::on_finalized(model, round, *result));
+		if let Err(e) = outcome {
+			log::error!(target: "numerstake::delegation", "settling round {round} of {model:?} failed: {e:?}");
+			if let Some(mut pool) = Pools::<T>::get(model) {
+				Self::defer(model, &mut pool, round, *result);
+				Pools::<T>::insert(model, pool);
+			}
+		}
+	}
+
+	fn weight() -> Weight {
+		T::WeightInfo::on_round_finalized()
+	}
+}
+
+impl<T: Config> DelegationInspect<T::AccountId> for Pallet<T> {
+	fn is_delegator(model: &ModelId, who: &T::AccountId) -> bool {
+		Delegations::<T>::iter_prefix_values((who, model)).next().is_some()
+	}
+
+	fn has_obligations(model: &ModelId) -> bool {
+		Pools::<T>::get(model).is_some_and(|p| Self::has_obligations_in(&p))
+	}
+
+	fn terms_version_in_use(model: &ModelId, version: u32) -> bool {
+		Pools::<T>::get(model)
+			.is_some_and(|p| p.version_users.iter().any(|(v, n)| *v == version && *n > 0))
+	}
+
+	fn has_debt(owner: &T::AccountId) -> bool {
+		Operators::<T>::get(owner).debt > 0
+	}
+}
+
+#[cfg(any(feature = "try-runtime", feature = "std", test))]
+mod checks {
+	use super::*;
+	use crate::maths;
+	use alloc::{collections::btree_map::BTreeMap, vec::Vec};
+	use polkadot_sdk::{
+		frame_support::{
+			ensure,
+			traits::{
+				fungible::{Inspect, InspectHold},
+				Get,
+			},
+		},
+		sp_runtime::TryRuntimeError,
+	};
+
+	impl<T: Config> Pallet<T> {
+		/// Checks the money invariants of every pool:
+		/// - the pool account holds at least the value of all shares, the exit pot, queued
+		///   principal and prepaid fees, what it owes the owner and its existential deposit, and
+		///   the excess is at most the recorded rounding dust;
+		/// - the shares of the positions, unclaimed cohort shares, exit cohorts, the owner's fee
+		///   position and dust add up to the pool's shares;
+		/// - the exposure of the next round matches the cohorts;
+		/// - cohort totals match their members; the exit pot covers every released position;
+		/// - bonds equal the holds, debts and concentration totals equal their sums.
+		pub fn do_try_state() -> Result<(), TryRuntimeError> {
+			let mut by_model: BTreeMap<ModelId, Vec<(T::AccountId, DelegationIndex, Delegation)>> =
+				BTreeMap::new();
+			for ((who, model, index), d) in Delegations::<T>::iter() {
+				by_model.entry(model).or_default().push((who, index, d));
+			}
+			let mut bonds: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
+			let mut debts: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
+			let mut values: BTreeMap<T::AccountId, Balance> = BTreeMap::new();
+			let mut total_value: Balance = 0;
+			for (model, pool) in Pools::<T>::iter() {
+				let empty = Vec::new();
+				let delegations = by_model.get(&model).unwrap_or(&empty);
+				Self::check_pool(&model, &pool, delegations)?;
+				*bonds.entry(pool.owner.clone()).or_default() += pool.bond;
+				*debts.entry(pool.owner.clone()).or_default() += pool.debt;
+				*values.entry(pool.owner.clone()).or_default() += pool.tracked_value;
+				total_value += pool.tracked_value;
+			}
+			for model in by_model.keys() {
+				ensure!(Pools::<T>::contains_key(model), "delegation without a pool");
+			}
+			for (owner, bond) in &bonds {
+				let held = T::Currency::balance_on_hold(&HoldReason::OwnerBond.into(), owner);
+				ensure!(held == *bond, "bond holds differ from the pools' bonds");
+			}
+			for (owner, stats) in Operators::<T>::iter() {
+				ensure!(debts.get(&owner).copied().unwrap_or(0) == stats.debt, "owner debt differs from its pools'");
+				ensure!(values.get(&owner).copied().unwrap_or(0) == stats.value, "owner value differs from its pools'");
+			}
+			ensure!(TotalValue::<T>::get() == total_value, "total delegated value differs from the pools'");
+			Ok(())
+		}
+
+		fn check_pool(
+			model: &ModelId,
+			pool: &Pool<T::AccountId>,
+			delegations: &[(T::AccountId, DelegationIndex, Delegation)],
+		) -> Result<(), TryRuntimeError> {
+			let epoch = pool.epoch;
+			let n = pool.recorded_through.saturating_add(1);
+			let value = |s: u128, p: u128| maths::value_of(s, p).ok_or(TryRuntimeError::from("overflow"));
+
+			// Cohort records of this epoch.
+			let mut exit_shares_total: u128 = 0;
+			let mut exits_after_next: u128 = 0;
+			let mut exit_members: BTreeMap<RoundIndex, u32> = BTreeMap::new();
+			for (round, c) in Cohorts::<T>::iter_prefix(model) {
+				ensure!(pool.last_finalised.is_none_or(|l| round > l), "cohort record of a settled round");
+				ensure!(c.req.is_none() || round <= pool.recorded_through, "requirement recorded ahead");
+				if c.exit_epoch == epoch {
+					exit_shares_total += c.exit_shares;
+					if round >= n {
+						exits_after_next += c.exit_shares;
+					}
+					exit_members.insert(round, c.exit_members);
+				}
+			}
+			let mut unclaimed: u128 = 0;
+			for (_, a) in Activations::<T>::iter_prefix(model) {
+				ensure!(a.members > 0 || a.exit_members > 0, "empty activation record kept");
+				if a.epoch == epoch {
+					unclaimed += a.shares;
+				}
+			}
+
+			// Positions.
+			let mut active_shares: u128 = 0;
+			let mut principal: Balance = 0;
+			let mut owed: Balance = 0;
+			let mut floors: BTreeMap<u32, u32> = BTreeMap::new();
+			let mut cohort_principal: BTreeMap<RoundIndex, (Balance, Balance, u32, Balance)> = BTreeMap::new();
+			let mut exiting_by_round: BTreeMap<RoundIndex, (u128, u32)> = BTreeMap::new();
+			for (_, _, d) in delegations {
+				principal += d.principal;
+				*floors.entry(Self::version_floor(d)).or_default() += 1;
+				let activated = pool.last_finalised.is_some_and(|l| l >= d.first_round);
+				match d.stage {
+					Stage::Queued | Stage::QueuedExit { .. } if !activated => {
+						let e = cohort_principal.entry(d.first_round).or_default();
+						e.0 += d.principal;
+						e.1 += d.prepaid;
+						e.2 += 1;
+						if matches!(d.stage, Stage::QueuedExit { .. }) {
+							e.3 += d.principal;
+						}
+						if let Stage::QueuedExit { last_round } = d.stage {
+							ensure!(last_round >= d.first_round, "exit before the first round");
+						}
+					},
+					Stage::Queued => {},
+					Stage::QueuedExit { last_round } => {
+						// Activated, shares not yet taken: they are in the exit cohort.
+						let a = Activations::<T>::get(model, d.first_round).ok_or("activation record missing")?;
+						if a.epoch == epoch && pool.last_finalised.is_none_or(|l| l < last_round) {
+							let s = maths::shares_for(d.principal, a.price).ok_or("overflow")?;
+							let e = exiting_by_round.entry(last_round).or_default();
+							e.0 += s;
+							e.1 += 1;
+						}
+						if let Some(exit) = Exits::<T>::get(model, last_round) {
+							let s = maths::shares_for(d.principal, a.price).ok_or("overflow")?;
+							owed += value(s, exit.price)?;
+						}
+					},
+					Stage::Active => {
+						ensure!(d.exit_fee_shares == 0 || d.epoch < epoch, "fees owed by an active position");
+						if d.epoch == epoch {
+							active_shares += d.shares;
+						} else if let Some(close) = EpochCloses::<T>::get(model, d.epoch) {
+							owed += value(d.shares, close.price)?;
+						}
+					},
+					Stage::Exiting { last_round } => {
+						ensure!(d.exit_fee_shares <= d.shares, "fees above the shares");
+						let closed = (d.epoch < epoch).then(|| EpochCloses::<T>::get(model, d.epoch)).flatten();
+						match closed {
+							Some(close) if last_round > close.round => owed += value(d.shares, close.price)?,
+							_ => match Exits::<T>::get(model, last_round) {
+								Some(exit) => owed += value(d.shares, exit.price)?,
+								None => {
+									ensure!(d.epoch == epoch, "unreleased exit of a closed epoch");
+									let e = exiting_by_round.entry(last_round).or_default();
+									e.0 += d.shares;
+									e.1 += 1;
+								},
+							},
+						}
+					},
+				}
+			}
+			for (round, exit) in FeeExits::<T>::iter_prefix(model) {
+				let closed = (exit.epoch < epoch).then(|| EpochCloses::<T>::get(model, exit.epoch)).flatten();
+				match closed {
+					Some(close) if round > close.round => owed += value(exit.shares, close.price)?,
+					_ => match Exits::<T>::get(model, round) {
+						Some(e) => owed += value(exit.shares, e.price)?,
+						None => {
+							let e = exiting_by_round.entry(round).or_default();
+							e.0 += exit.shares;
+							e.1 += 1;
+						},
+					},
+				}
+			}
+			for (round, (shares, members)) in &exiting_by_round {
+				let c = Cohorts::<T>::get(model, round);
+				ensure!(c.exit_epoch == epoch && c.exit_shares >= *shares, "exit cohort below its members' shares");
+				ensure!(c.exit_members == *members, "exit cohort member count off");
+			}
+			for (round, members) in &exit_members {
+				if *members > 0 {
+					ensure!(exiting_by_round.contains_key(round), "exit cohort members without positions");
+				}
+			}
+
+			// Shares add up.
+			ensure!(
+				active_shares + unclaimed + pool.owner_shares + pool.dust_shares == pool.live_shares,
+				"live shares differ from the positions'"
+			);
+			ensure!(pool.live_shares + exit_shares_total == pool.shares, "shares differ from live and exiting");
+			ensure!(pool.live_shares + exits_after_next == pool.next_shares, "next round's exposed shares off");
+
+			// Cohorts.
+			let mut queued: Balance = 0;
+			let mut queued_prepaid: Balance = 0;
+			let mut queued_exiting: Balance = 0;
+			let mut exposed_principal: Balance = 0;
+			let mut last = None;
+			for p in pool.pending.iter() {
+				ensure!(last < Some(p.round), "pending cohorts out of order");
+				last = Some(p.round);
+				ensure!(pool.last_finalised.is_none_or(|l| p.round > l), "pending cohort of a settled round");
+				let (pr, pp, members, exiting) = cohort_principal.remove(&p.round).unwrap_or_default();
+				ensure!(pr == p.principal && pp == p.prepaid && members == p.members, "cohort differs from its members");
+				ensure!(exiting == p.exiting, "cohort exits differ from its members'");
+				let pre: Vec<_> = PreExits::<T>::get(model, p.round).into_inner();
+				ensure!(pre.iter().map(|e| e.1).sum::<Balance>() == p.exiting, "pre-exits differ from the cohort's");
+				ensure!(pre.iter().map(|e| e.2).sum::<u32>() == p.exiting_members, "pre-exit members off");
+				queued += p.principal;
+				queued_prepaid += p.prepaid;
+				queued_exiting += p.exiting;
+				if p.round <= n {
+					exposed_principal += p.principal;
+					exposed_principal -= pre.iter().filter(|e| e.0 < n).map(|e| e.1).sum::<Balance>();
+				}
+			}
+			ensure!(cohort_principal.is_empty(), "queued delegations without a cohort");
+			ensure!(queued == pool.queued && queued_prepaid == pool.queued_prepaid, "queued totals off");
+			ensure!(queued_exiting == pool.queued_exiting, "queued exits off");
+			ensure!(exposed_principal == pool.next_principal, "next round's exposed principal off");
+
+			// Positions' principal, count and terms versions.
+			ensure!(principal == pool.principal, "principal differs from the delegations'");
+			ensure!(delegations.len() as u32 == pool.delegations, "delegation count off");
+			let users: BTreeMap<u32, u32> = pool.version_users.iter().copied().collect();
+			ensure!(users == floors, "terms-version users differ from the delegations' floors");
+
+			// Money.
+			ensure!(pool.exit_pot >= owed, "exit pot below what released positions are owed");
+			let owes = pool.account_deposit
+				+ value(pool.shares, pool.price)?
+				+ pool.exit_pot + pool.queued + pool.queued_prepaid
+				+ pool.owner_payable;
+			let balance = T::Currency::balance(&Self::pool_account(model));
+			ensure!(balance >= owes, "pool account holds less than it owes");
+			ensure!(balance - owes <= pool.dust_allowance, "pool excess beyond the rounding dust");
+
+			// Deferred results and history.
+			match pool.deferred {
+				Some((first, count)) => {
+					for r in first..first.saturating_add(count) {
+						ensure!(Deferred::<T>::contains_key(model, r), "deferred result missing");
+					}
+					ensure!(Deferred::<T>::iter_prefix(model).count() as u32 == count, "stray deferred results");
+				},
+				None => ensure!(Deferred::<T>::iter_prefix(model).next().is_none(), "stray deferred results"),
+			}
+			ensure!(
+				History::<T>::iter_prefix(model).count() as u32 <= T::HistoryDepth::get(),
+				"history beyond its depth"
+			);
+			ensure!(pool.price >= maths::PRICE_FLOOR || pool.shares == 0, "price below the floor");
+			Ok(())
+		}
+	}
+}

@@ -1,0 +1,328 @@
+//! The money maths of a pool: share prices in 18-decimal fixed point, conversions between
+//! planck and shares, what a round's result moves, and fees. Pure functions with explicit
+//! rounding, property-tested below; every intermediate is 256 bits wide
+//! (`multiply_by_rational_with_rounding`), and every function returns `None` rather than wrap.
+//!
+//! Rounding rules (the pool never owes more than it holds):
+//! - planck paid out of the pool (a loss to the owner, an exit's value) and shares issued are
+//!   rounded down;
+//! - planck the owner pays in for a gain is rounded up;
+//! - a price after a gain is rounded down, after a loss rounded up in the loss (down in the
+//!   price), so that `value(shares, price)` never exceeds what backs it.
+
+use numerstake_primitives::RoundIndex;
+use polkadot_sdk::sp_runtime::{
+	helpers_128bit::multiply_by_rational_with_rounding, traits::Saturating, Perbill, Permill,
+	Rounding,
+};
+
+/// One, in the share price's fixed point (18 decimals).
+pub const ONE: u128 = 1_000_000_000_000_000_000;
+/// Below this share price (10^-6) a pool closes its share epoch.
+pub const PRICE_FLOOR: u128 = ONE / 1_000_000;
+/// The highest share price (10^18): gains beyond it are not taken from the bond. Reaching it
+/// needs the pool to grow 10^18-fold; it exists so that no product of shares and price can
+/// overflow.
+pub const PRICE_CEILING: u128 = ONE * ONE;
+
+/// `floor(a * b / c)`; `None` if `c` is zero or the result exceeds `u128`.
+pub fn mul_div_floor(a: u128, b: u128, c: u128) -> Option<u128> {
+	if c == 0 {
+		return None;
+	}
+	multiply_by_rational_with_rounding(a, b, c, Rounding::Down)
+}
+
+/// `ceil(a * b / c)`; `None` if `c` is zero or the result exceeds `u128`.
+pub fn mul_div_ceil(a: u128, b: u128, c: u128) -> Option<u128> {
+	if c == 0 {
+		return None;
+	}
+	multiply_by_rational_with_rounding(a, b, c, Rounding::Up)
+}
+
+/// The planck value of `shares` at `price`, rounded down.
+pub fn value_of(shares: u128, price: u128) -> Option<u128> {
+	mul_div_floor(shares, price, ONE)
+}
+
+/// The shares `amount` planck buy at `price`, rounded down: `floor(amount * 1e18 / price)`.
+pub fn shares_for(amount: u128, price: u128) -> Option<u128> {
+	mul_div_floor(amount, ONE, price)
+}
+
+/// What a finalised round moves between the owner and the pool.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Transfer {
+	/// Nothing (not submitted, nothing at risk or nothing exposed).
+	None,
+	/// The delegated stake earned this much (rounded up): owed by the owner's bond.
+	Gain(u128),
+	/// The delegated stake lost this much (rounded down): owed to the owner, whose Numerai stake
+	/// took the burn.
+	Loss(u128),
+}
+
+/// The delegated stake's result in a round: `t = q * b * Req` with `q = payout / at_risk` and
+/// `b = min(1, at_risk / Req)`, i.e. `payout * min(Req, at_risk) / at_risk`. Returns the
+/// transfer and whether the owner staked less than required (a backing breach).
+pub fn round_transfer(payout: i128, at_risk: u128, requirement: u128) -> (Transfer, bool) {
+	if at_risk == 0 || requirement == 0 {
+		return (Transfer::None, false);
+	}
+	let breach = at_risk < requirement;
+	let exposed = requirement.min(at_risk);
+	let magnitude = payout.unsigned_abs();
+	// |payout| <= at_risk in any sane report, so neither product overflows; `None` cannot
+	// happen with exposed <= at_risk (the result is at most |payout|).
+	let transfer = if payout > 0 {
+		mul_div_ceil(magnitude, exposed, at_risk).map_or(Transfer::None, Transfer::Gain)
+	} else if payout < 0 {
+		mul_div_floor(magnitude, exposed, at_risk).map_or(Transfer::None, Transfer::Loss)
+	} else {
+		Transfer::None
+	};
+	(transfer, breach)
+}
+
+/// The price after `paid` planck were added to a pool of `shares` at `price`:
+/// `price + floor(paid * 1e18 / shares)`. Unchanged for a pool without shares.
+pub fn price_after_gain(price: u128, shares: u128, paid: u128) -> Option<u128> {
+	if shares == 0 {
+		return Some(price);
+	}
+	price.checked_add(mul_div_floor(paid, ONE, shares)?)
+}
+
+/// The price after `moved` planck left a pool of `shares` at `price`:
+/// `price - ceil(moved * 1e18 / shares)`, never below zero.
+pub fn price_after_loss(price: u128, shares: u128, moved: u128) -> Option<u128> {
+	if shares == 0 {
+		return Some(price);
+	}
+	Some(price.saturating_sub(mul_div_ceil(moved, ONE, shares)?))
+}
+
+/// The largest gain a pool of `shares` at `price` can take before its price passes
+/// [`PRICE_CEILING`].
+pub fn gain_room(price: u128, shares: u128) -> u128 {
+	mul_div_floor(PRICE_CEILING.saturating_sub(price), shares, ONE).unwrap_or(u128::MAX)
+}
+
+/// Performance fee, in planck, on `shares` whose price rose from the high-water mark `hwm` to
+/// `price`: `rate * floor(shares * (price - hwm) / 1e18)`, rounded down; zero without a rise.
+pub fn performance_fee(shares: u128, hwm: u128, price: u128, rate: Permill) -> Option<u128> {
+	if price <= hwm {
+		return Some(0);
+	}
+	Some(rate.mul_floor(value_of(shares, price - hwm)?))
+}
+
+/// Fixed fee, in planck, for `served` rounds at `per_round` each, less `discount`: rounded down.
+pub fn fixed_fee(per_round: u128, served: u32, discount: Permill) -> Option<u128> {
+	let gross = per_round.checked_mul(u128::from(served))?;
+	Some(gross.saturating_sub(discount.mul_ceil(gross)))
+}
+
+/// A fee rate less a discount: `rate * (1 - discount)`, rounded down.
+pub fn discounted(rate: Permill, discount: Permill) -> Permill {
+	rate.saturating_sub(rate * discount)
+}
+
+/// The whole prepaid fixed fee of a commitment: `term` rounds at `per_round`, less `discount`.
+pub fn prepaid_fee(per_round: u128, term: RoundIndex, discount: Permill) -> Option<u128> {
+	fixed_fee(per_round, term, discount)
+}
+
+/// The shares a fee of `fee` planck costs at `price`, rounded down and at most `available`.
+pub fn fee_in_shares(fee: u128, price: u128, available: u128) -> Option<u128> {
+	Some(shares_for(fee, price)?.min(available))
+}
+
+/// `ratio * amount`, rounded up: the bond an exposure of `amount` requires.
+pub fn bond_required(ratio: Perbill, amount: u128) -> u128 {
+	ratio.mul_ceil(amount)
+}
+
+/// The first fee-period end at or after `round` on the calendar of periods of `period` rounds:
+/// the smallest `e >= round` with `(e + 1) % period == 0`.
+pub fn period_end_from(round: RoundIndex, period: RoundIndex) -> RoundIndex {
+	let period = period.max(1);
+	let rem = (round % period).saturating_add(1) % period;
+	if rem == 0 {
+		round
+	} else {
+		round.saturating_add(period - rem)
+	}
+}
+
+/// Whether `part <= cap * whole`, i.e. `part` keeps within a concentration cap.
+pub fn within_share(part: u128, whole: u128, cap: Perbill) -> bool {
+	part <= cap.mul_floor(whole)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use proptest::prelude::*;
+
+	const NMR: u128 = ONE;
+	/// 10^9 NMR, the design's largest amount.
+	const MAX_AMOUNT: u128 = 1_000_000_000 * NMR;
+
+	#[test]
+	fn conversions_at_price_one_are_the_identity() {
+		assert_eq!(shares_for(5 * NMR, ONE), Some(5 * NMR));
+		assert_eq!(value_of(5 * NMR, ONE), Some(5 * NMR));
+		assert_eq!(shares_for(1, 3 * ONE), Some(0), "a planck buys no share at price 3");
+		assert_eq!(shares_for(1, 0), None);
+	}
+
+	#[test]
+	fn round_transfers_scale_by_backing() {
+		// Fully backed: 1 % of 1000 NMR at risk on a requirement of 1000 NMR.
+		assert_eq!(
+			round_transfer(10 * NMR as i128, 1_000 * NMR, 1_000 * NMR),
+			(Transfer::Gain(10 * NMR), false)
+		);
+		// Over-staked on Numerai: only the requirement's share belongs to the pool.
+		assert_eq!(
+			round_transfer(20 * NMR as i128, 2_000 * NMR, 1_000 * NMR),
+			(Transfer::Gain(10 * NMR), false)
+		);
+		// Half backed: half the return, and a breach.
+		assert_eq!(
+			round_transfer(-(5 * NMR as i128), 500 * NMR, 1_000 * NMR),
+			(Transfer::Loss(5 * NMR), true)
+		);
+		assert_eq!(round_transfer(7, 0, 100), (Transfer::None, false));
+		assert_eq!(round_transfer(7, 100, 0), (Transfer::None, false));
+		assert_eq!(round_transfer(0, 100, 100), (Transfer::None, false));
+		// Rounding: gains up, losses down.
+		assert_eq!(round_transfer(1, 3, 2), (Transfer::Gain(1), false));
+		assert_eq!(round_transfer(-1, 3, 2), (Transfer::Loss(0), false));
+	}
+
+	#[test]
+	fn fee_calendar_is_by_round_number() {
+		assert_eq!(period_end_from(0, 20), 19);
+		assert_eq!(period_end_from(19, 20), 19);
+		assert_eq!(period_end_from(20, 20), 39);
+		assert_eq!(period_end_from(1_000, 20), 1_019);
+		assert_eq!(period_end_from(7, 1), 7);
+	}
+
+	#[test]
+	fn fees_and_discounts() {
+		assert_eq!(fixed_fee(NMR, 3, Permill::from_percent(10)), Some(2_700_000_000_000_000_000));
+		assert_eq!(discounted(Permill::from_percent(20), Permill::from_percent(50)), Permill::from_percent(10));
+		assert_eq!(performance_fee(100 * NMR, ONE, ONE + ONE / 10, Permill::from_percent(20)), Some(2 * NMR));
+		assert_eq!(performance_fee(100 * NMR, ONE, ONE, Permill::from_percent(20)), Some(0));
+		assert_eq!(performance_fee(100 * NMR, 2 * ONE, ONE, Permill::from_percent(20)), Some(0));
+		assert_eq!(fee_in_shares(10 * NMR, 2 * ONE, 3 * NMR), Some(3 * NMR), "capped at what is held");
+	}
+
+	fn price() -> impl Strategy<Value = u128> {
+		PRICE_FLOOR..=1_000 * ONE
+	}
+
+	proptest! {
+		/// Shares bought with an amount are never worth more than it, and at most one share's
+		/// worth less (plus a planck).
+		#[test]
+		fn buying_shares_rounds_for_the_pool(amount in 0..=MAX_AMOUNT, p in price()) {
+			let s = shares_for(amount, p).unwrap();
+			let v = value_of(s, p).unwrap();
+			prop_assert!(v <= amount);
+			prop_assert!(amount - v <= p / ONE + 1);
+		}
+
+		/// Value is superadditive: paying positions separately never pays more than the pool.
+		#[test]
+		fn value_of_parts_never_exceeds_value_of_whole(a in 0..=MAX_AMOUNT, b in 0..=MAX_AMOUNT, p in price()) {
+			prop_assert!(value_of(a, p).unwrap() + value_of(b, p).unwrap() <= value_of(a + b, p).unwrap());
+		}
+
+		/// After a gain the shares are worth at most what the pool held plus what was paid in.
+		#[test]
+		fn gains_never_overvalue_the_pool(shares in 1..=MAX_AMOUNT * 1_000, p in price(), paid in 0..=MAX_AMOUNT) {
+			let held = value_of(shares, p).unwrap();
+			let after = price_after_gain(p, shares, paid).unwrap();
+			prop_assert!(after >= p);
+			// shares * after <= shares * p + paid * 1e18, so the floor adds at most `paid`.
+			prop_assert!(value_of(shares, after).unwrap() <= held + paid);
+		}
+
+		/// After a loss the shares are worth at most what remains.
+		#[test]
+		fn losses_never_overvalue_the_pool(shares in 1..=MAX_AMOUNT * 1_000, p in price(), frac in 0u32..=1_000_000) {
+			let held = value_of(shares, p).unwrap();
+			let moved = Permill::from_parts(frac).mul_floor(held);
+			let after = price_after_loss(p, shares, moved).unwrap();
+			prop_assert!(after <= p);
+			prop_assert!(value_of(shares, after).unwrap() <= held - moved);
+		}
+
+		/// A round's transfer never exceeds |payout|, and gains round up, losses down.
+		#[test]
+		fn round_transfer_is_bounded_by_the_payout(at_risk in 1..=MAX_AMOUNT, req in 1..=MAX_AMOUNT, bp in -500i64..=500) {
+			let payout = (at_risk as i128) * (bp as i128) / 10_000;
+			let (t, breach) = round_transfer(payout, at_risk, req);
+			prop_assert_eq!(breach, at_risk < req);
+			let exposed = req.min(at_risk);
+			match t {
+				Transfer::Gain(g) => {
+					prop_assert!(payout > 0 && g <= payout.unsigned_abs());
+					prop_assert!(g * at_risk >= payout.unsigned_abs() * exposed);
+				},
+				Transfer::Loss(l) => {
+					prop_assert!(payout < 0 && l <= payout.unsigned_abs());
+					prop_assert!(l * at_risk <= payout.unsigned_abs() * exposed);
+				},
+				Transfer::None => prop_assert!(payout == 0),
+			}
+		}
+
+		/// 10^4 rounds of the largest moves at 10^9 NMR neither overflow nor leave the pool
+		/// owing more than it holds.
+		#[test]
+		fn ten_thousand_rounds_at_a_billion_nmr(moves in proptest::collection::vec(-500i64..=500, 10_000)) {
+			let shares = MAX_AMOUNT;
+			let mut p = ONE;
+			let mut held = MAX_AMOUNT;
+			for bp in moves {
+				if p < PRICE_FLOOR { break }
+				let value = value_of(shares, p).unwrap();
+				prop_assert!(value <= held);
+				let t = (value as i128) * (bp as i128) / 10_000;
+				if t >= 0 {
+					let paid = (t as u128).min(gain_room(p, shares));
+					p = price_after_gain(p, shares, paid).unwrap();
+					held += paid;
+				} else {
+					let moved = t.unsigned_abs().min(value);
+					p = price_after_loss(p, shares, moved).unwrap();
+					held -= moved;
+				}
+				prop_assert!(p <= PRICE_CEILING);
+			}
+			prop_assert!(value_of(shares, p).unwrap() <= held);
+		}
+
+		/// Fee shares never exceed the shares held, and are worth at most the fee.
+		#[test]
+		fn fees_in_shares_never_overcharge(fee in 0..=MAX_AMOUNT, p in price(), held in 0..=MAX_AMOUNT) {
+			let s = fee_in_shares(fee, p, held).unwrap();
+			prop_assert!(s <= held);
+			prop_assert!(value_of(s, p).unwrap() <= fee);
+		}
+
+		/// The calendar's period end is the first at or after the round.
+		#[test]
+		fn period_end_is_the_first_boundary(round in 0u32..1_000_000, period in 1u32..=100) {
+			let e = period_end_from(round, period);
+			prop_assert!(e >= round && e - round < period);
+			prop_assert_eq!((e + 1) % period, 0);
+		}
+	}
+}

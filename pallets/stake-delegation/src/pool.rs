@@ -1,0 +1,609 @@
+//! Pool-level settlement, constant work per round whatever the number of stakers: recording
+//! requirements as rounds open, settling a finalised round (activation, return, exit cohort,
+//! history), epoch closes, the bond check, and what the pool owes its owner.
+
+use super::*;
+use crate::maths::{self, Transfer, ONE};
+use polkadot_sdk::{
+	frame_support::{
+		ensure,
+		traits::{
+			fungible::MutateHold,
+			tokens::{Fortitude, Precision, Restriction},
+			Get,
+		},
+	},
+	sp_runtime::{traits::AccountIdConversion, DispatchError},
+};
+
+/// `a + b`, or `Overflow`.
+pub(crate) fn add<T: Config>(a: u128, b: u128) -> Result<u128, Error<T>> {
+	a.checked_add(b).ok_or(Error::<T>::Overflow)
+}
+
+/// `a - b`, or `Overflow` (a broken book: `try_state` would show which).
+pub(crate) fn sub<T: Config>(a: u128, b: u128) -> Result<u128, Error<T>> {
+	a.checked_sub(b).ok_or(Error::<T>::Overflow)
+}
+
+impl<T: Config> Pallet<T> {
+	/// The account holding `model`'s pool.
+	pub fn pool_account(model: &ModelId) -> T::AccountId {
+		T::PalletId::get().into_sub_account_truncating(model)
+	}
+
+	/// The latest opened round.
+	pub(crate) fn current_round() -> RoundIndex {
+		T::Rounds::current_round()
+	}
+
+	/// A new pool for `owner`, recording from the current round on.
+	pub(crate) fn new_pool(owner: T::AccountId, account_deposit: Balance) -> Pool<T::AccountId> {
+		let current = Self::current_round();
+		let period = Parameters::<T>::get().protocol.fee_period;
+		Pool {
+			owner,
+			epoch: 0,
+			price: ONE,
+			shares: 0,
+			live_shares: 0,
+			owner_shares: 0,
+			dust_shares: 0,
+			exit_pot: 0,
+			owner_payable: 0,
+			bond: 0,
+			debt: 0,
+			account_deposit,
+			queued: 0,
+			queued_prepaid: 0,
+			queued_exiting: 0,
+			principal: 0,
+			tracked_value: 0,
+			pending: Default::default(),
+			recorded_through: current,
+			next_shares: 0,
+			next_principal: 0,
+			last_finalised: None,
+			deferred: None,
+			reset_through: None,
+			served_rounds: 0,
+			next_period_end: maths::period_end_from(current.saturating_add(1), period),
+			last_period_end: None,
+			under_bonded_since: None,
+			last_breach: None,
+			next_index: 0,
+			delegations: 0,
+			version_users: Default::default(),
+			dust_allowance: 0,
+		}
+	}
+
+	/// What the owner must stake on Numerai for round `recorded_through + 1`: the value of the
+	/// shares exposed to it at today's price plus the principal queued to activate by it.
+	pub fn requirement_next(pool: &Pool<T::AccountId>) -> Result<Balance, DispatchError> {
+		let shares = maths::value_of(pool.next_shares, pool.price).ok_or(Error::<T>::Overflow)?;
+		Ok(add::<T>(shares, pool.next_principal)?)
+	}
+
+	/// The exposure once everything queued has joined: live shares' value plus queued principal
+	/// not asked to exit. Capacity, the bond a join needs and unbonding are checked against it.
+	pub fn projected(pool: &Pool<T::AccountId>) -> Result<Balance, DispatchError> {
+		let shares = maths::value_of(pool.live_shares, pool.price).ok_or(Error::<T>::Overflow)?;
+		Ok(add::<T>(shares, sub::<T>(pool.queued, pool.queued_exiting)?)?)
+	}
+
+	fn pending_principal(pool: &Pool<T::AccountId>, round: RoundIndex) -> Balance {
+		pool.pending.iter().find(|p| p.round == round).map_or(0, |p| p.principal)
+	}
+
+	/// Drops an exit cohort's shares and members of a closed epoch (those positions are paid at
+	/// the epoch's close price) before the current epoch uses the record.
+	pub(crate) fn reset_exit_epoch(cohort: &mut RoundCohort, epoch: u32) {
+		if cohort.exit_epoch != epoch {
+			cohort.exit_shares = 0;
+			cohort.exit_members = 0;
+			cohort.exit_epoch = epoch;
+		}
+	}
+
+	/// Records the requirement of the next round if it has opened; `false` when none has.
+	/// The state is unchanged since the round opened (every change first records), so this is
+	/// the requirement at the moment it opened.
+	pub(crate) fn record_next_round(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+	) -> Result<bool, DispatchError> {
+		if pool.recorded_through >= Self::current_round() {
+			return Ok(false);
+		}
+		let n = pool.recorded_through.saturating_add(1);
+		let mut cohort = Cohorts::<T>::get(model, n);
+		cohort.req = Some(Self::requirement_next(pool)?);
+		// Round n + 1 loses what leaves after n and gains the cohort activating at n + 1.
+		if cohort.exit_epoch == pool.epoch {
+			pool.next_shares = sub::<T>(pool.next_shares, cohort.exit_shares)?;
+		}
+		pool.next_principal = sub::<T>(pool.next_principal, cohort.exit_principal)?;
+		pool.next_principal =
+			add::<T>(pool.next_principal, Self::pending_principal(pool, n.saturating_add(1)))?;
+		Cohorts::<T>::insert(model, n, cohort);
+		pool.recorded_through = n;
+		Ok(true)
+	}
+
+	/// For a call that changes the pool: records the rounds opened since the last touch (at
+	/// most [`INLINE_CATCH_UP`]); returns how many. Refuses while results wait.
+	pub(crate) fn caught_up(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+	) -> Result<u32, DispatchError> {
+		ensure!(pool.deferred.is_none(), Error::<T>::CatchUpRequired);
+		let gap = Self::current_round().saturating_sub(pool.recorded_through);
+		ensure!(gap <= INLINE_CATCH_UP, Error::<T>::CatchUpRequired);
+		for _ in 0..gap {
+			Self::record_next_round(model, pool)?;
+		}
+		Ok(gap)
+	}
+
+	/// Records up to `records` opened rounds, then, once caught up, applies up to `applies`
+	/// deferred results in order. Returns what it did.
+	pub(crate) fn process(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+		records: u32,
+		applies: u32,
+	) -> Result<(u32, u32), DispatchError> {
+		let mut recorded = 0;
+		while recorded < records && Self::record_next_round(model, pool)? {
+			recorded += 1;
+		}
+		let mut applied = 0;
+		while applied < applies && pool.recorded_through >= Self::current_round() {
+			let Some((round, count)) = pool.deferred else { break };
+			let result = Deferred::<T>::take(model, round).unwrap_or(RoundReturn::NotSubmitted);
+			pool.deferred = (count > 1).then(|| (round.saturating_add(1), count - 1));
+			Self::settle_round(model, pool, round, result)?;
+			applied += 1;
+		}
+		Ok((recorded, applied))
+	}
+
+	/// The oracle finalised `model`'s round `round`. Settles it now, or, if the pool is further
+	/// behind the opened rounds than one call may record, keeps it until `catch_up`.
+	pub(crate) fn on_finalized(
+		model: &ModelId,
+		round: RoundIndex,
+		result: RoundReturn,
+	) -> Result<(), DispatchError> {
+		let Some(mut pool) = Pools::<T>::get(model) else { return Ok(()) };
+		let gap = Self::current_round().saturating_sub(pool.recorded_through);
+		if pool.deferred.is_some() || gap > T::MaxCatchUp::get() {
+			Self::defer(model, &mut pool, round, result);
+			Self::process(model, &mut pool, T::MaxCatchUp::get(), 2)?;
+		} else {
+			Self::process(model, &mut pool, gap, 0)?;
+			Self::settle_round(model, &mut pool, round, result)?;
+		}
+		Pools::<T>::insert(model, pool);
+		Ok(())
+	}
+
+	/// Keeps a finalised result for later, in order.
+	pub(crate) fn defer(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+		round: RoundIndex,
+		result: RoundReturn,
+	) {
+		Deferred::<T>::insert(model, round, result);
+		pool.deferred = Some(match pool.deferred {
+			Some((first, count)) => (first, count.saturating_add(1)),
+			None => (round, 1),
+		});
+		Self::deposit_event(Event::SettlementDeferred { model: *model, round });
+	}
+
+	/// The requirement recorded for `round`; after an epoch closed, the rounds recorded with the
+	/// old shares are recomputed from the principal that was queued for them (the old shares
+	/// were paid out and are no longer exposed).
+	fn round_requirement(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+		round: RoundIndex,
+	) -> Result<Balance, DispatchError> {
+		let recorded = Cohorts::<T>::get(model, round).req.unwrap_or(0);
+		let Some(through) = pool.reset_through else { return Ok(recorded) };
+		if round >= through {
+			pool.reset_through = None;
+		}
+		if round > through {
+			return Ok(recorded);
+		}
+		let mut req: Balance = 0;
+		for p in pool.pending.iter().filter(|p| p.round <= round) {
+			req = add::<T>(req, p.principal)?;
+			if p.exiting > 0 {
+				for (last, principal, _) in PreExits::<T>::get(model, p.round) {
+					if last < round {
+						req = sub::<T>(req, principal)?;
+					}
+				}
+			}
+		}
+		Ok(req)
+	}
+
+	/// Settles a finalised round of the pool (which has recorded every opened round): activate
+	/// the round's cohort, apply its return, burn its exit cohort into the exit pot, record it.
+	pub(crate) fn settle_round(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+		round: RoundIndex,
+		result: RoundReturn,
+	) -> Result<(), DispatchError> {
+		let protocol = Parameters::<T>::get().protocol;
+		let req = Self::round_requirement(model, pool, round)?;
+		let epoch = pool.epoch;
+		let price_before = pool.price;
+		if pool.next_period_end < round {
+			pool.next_period_end = maths::period_end_from(round, protocol.fee_period);
+		}
+		let period_end = pool.next_period_end;
+
+		// 1. The cohort whose first round this is joins at the current price.
+		let activated = Self::activate(model, pool, round, period_end)?;
+
+		// 2. What the delegated stake earned or lost on Numerai.
+		let (submitted, at_risk, (transfer, breach)) = match result {
+			RoundReturn::NotSubmitted => (false, 0, (Transfer::None, false)),
+			RoundReturn::Resolved { at_risk, payout } => {
+				(at_risk > 0, at_risk, maths::round_transfer(payout, at_risk, req))
+			},
+		};
+		if breach {
+			T::Registry::note_backing_breach(model, round);
+			Self::deposit_event(Event::BackingBreach {
+				model: *model,
+				round,
+				requirement: req,
+				at_risk,
+			});
+		}
+		if breach {
+			Self::note_breach(pool, round, Freed::BackingBreach);
+		} else if !submitted && req > 0 {
+			// Nothing backed the delegated stake this round: commitments no longer bind.
+			Self::note_breach(pool, round, Freed::BackingBreach);
+		}
+		let moved: i128 = match transfer {
+			Transfer::Gain(g) => Self::pay_gain(model, pool, round, g)? as i128,
+			Transfer::Loss(l) => -(Self::take_loss(model, pool, l)? as i128),
+			Transfer::None => 0,
+		};
+
+		// 3. The exit cohort leaves at the new price.
+		let cohort = Cohorts::<T>::take(model, round);
+		let mut exited = 0;
+		if cohort.exit_epoch == pool.epoch {
+			if cohort.exit_shares > 0 {
+				exited = maths::value_of(cohort.exit_shares, pool.price).ok_or(Error::<T>::Overflow)?;
+				pool.shares = sub::<T>(pool.shares, cohort.exit_shares)?;
+				pool.exit_pot = add::<T>(pool.exit_pot, exited)?;
+				pool.dust_allowance = pool.dust_allowance.saturating_add(1);
+			}
+			if cohort.exit_members > 0 {
+				Exits::<T>::insert(
+					model,
+					round,
+					ExitRecord { epoch: pool.epoch, price: pool.price, members: cohort.exit_members },
+				);
+			}
+		}
+		if cohort.exit_principal > 0 {
+			log::error!(target: "numerstake::delegation", "exit principal of round {round} left unconverted");
+		}
+
+		// 4. History: price, served counter, the fee calendar.
+		let served = submitted && !breach;
+		if served {
+			pool.served_rounds = pool.served_rounds.saturating_add(1);
+		}
+		let next_end = if round == period_end {
+			let next = maths::period_end_from(round.saturating_add(1), protocol.fee_period);
+			pool.last_period_end = Some(round);
+			pool.next_period_end = next;
+			next
+		} else {
+			period_end
+		};
+		History::<T>::insert(
+			model,
+			round,
+			RoundRecord {
+				price_before,
+				price_after: pool.price,
+				epoch,
+				served_total: pool.served_rounds,
+				served,
+				period_end,
+				next_end,
+			},
+		);
+		if let Some(old) = round.checked_sub(T::HistoryDepth::get()) {
+			History::<T>::remove(model, old);
+		}
+		pool.last_finalised = Some(round);
+		Self::deposit_event(Event::RoundSettled {
+			model: *model,
+			round,
+			requirement: req,
+			activated,
+			transfer: moved,
+			exited,
+			price: pool.price,
+			shares: pool.shares,
+			served,
+		});
+
+		// A wiped-out pool pays its shares out and starts a new epoch.
+		if pool.shares > 0 && pool.price < maths::PRICE_FLOOR {
+			Self::close_epoch(model, pool, round)?;
+		}
+		Self::check_bond(model, pool)?;
+		Self::update_tracked(pool)
+	}
+
+	/// Activates the cohort of `round` at the current price; returns its principal.
+	fn activate(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+		round: RoundIndex,
+		period_end: RoundIndex,
+	) -> Result<Balance, DispatchError> {
+		let Some(i) = pool.pending.iter().position(|p| p.round == round) else { return Ok(0) };
+		let act = pool.pending.remove(i);
+		let n = pool.recorded_through.saturating_add(1);
+		let price = pool.price;
+		let epoch = pool.epoch;
+		// Principal already out of round n's exposure: exits after rounds before n.
+		let mut left_before_n: Balance = 0;
+		if act.exiting > 0 {
+			for (last, principal, members) in PreExits::<T>::take(model, round) {
+				let shares = maths::shares_for(principal, price).ok_or(Error::<T>::Overflow)?;
+				Cohorts::<T>::try_mutate(model, last, |c| -> Result<(), DispatchError> {
+					Self::reset_exit_epoch(c, epoch);
+					c.exit_principal = sub::<T>(c.exit_principal, principal)?;
+					c.exit_shares = add::<T>(c.exit_shares, shares)?;
+					c.exit_members = c.exit_members.saturating_add(members);
+					Ok(())
+				})?;
+				pool.shares = add::<T>(pool.shares, shares)?;
+				if last < n {
+					left_before_n = add::<T>(left_before_n, principal)?;
+				} else {
+					pool.next_shares = add::<T>(pool.next_shares, shares)?;
+				}
+				pool.dust_allowance = pool.dust_allowance.saturating_add(2);
+			}
+		}
+		let staying = sub::<T>(act.principal, act.exiting)?;
+		let shares = maths::shares_for(staying, price).ok_or(Error::<T>::Overflow)?;
+		pool.shares = add::<T>(pool.shares, shares)?;
+		pool.live_shares = add::<T>(pool.live_shares, shares)?;
+		pool.next_shares = add::<T>(pool.next_shares, shares)?;
+		pool.next_principal = sub::<T>(pool.next_principal, sub::<T>(act.principal, left_before_n)?)?;
+		pool.queued = sub::<T>(pool.queued, act.principal)?;
+		pool.queued_exiting = sub::<T>(pool.queued_exiting, act.exiting)?;
+		pool.queued_prepaid = sub::<T>(pool.queued_prepaid, act.prepaid)?;
+		// Members' own shares are floors of their principal; what is left over stays in the pool.
+		pool.dust_allowance = pool.dust_allowance.saturating_add(u128::from(act.members)).saturating_add(2);
+		Activations::<T>::insert(
+			model,
+			round,
+			Activation {
+				epoch,
+				price,
+				served_before: pool.served_rounds,
+				period_end,
+				shares,
+				members: act.members.saturating_sub(act.exiting_members),
+				exit_members: act.exiting_members,
+			},
+		);
+		// The term is bought: prepaid fees are the owner's now.
+		Self::credit_owner(model, pool, act.prepaid)?;
+		Ok(act.principal)
+	}
+
+	/// Pays a gain from the owner's bond into the pool (what it cannot pay is debt); returns
+	/// what was paid.
+	fn pay_gain(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+		round: RoundIndex,
+		gain: Balance,
+	) -> Result<Balance, DispatchError> {
+		let gain = gain.min(maths::gain_room(pool.price, pool.shares));
+		let want = gain.min(pool.bond);
+		let paid = if want > 0 {
+			T::Currency::transfer_on_hold(
+				&HoldReason::OwnerBond.into(),
+				&pool.owner,
+				&Self::pool_account(model),
+				want,
+				Precision::BestEffort,
+				Restriction::Free,
+				Fortitude::Polite,
+			)
+			.unwrap_or_else(|e| {
+				log::error!(target: "numerstake::delegation", "bond transfer failed: {e:?}");
+				0
+			})
+		} else {
+			0
+		};
+		pool.bond = sub::<T>(pool.bond, paid)?;
+		let unpaid = sub::<T>(gain, paid)?;
+		if unpaid > 0 {
+			pool.debt = add::<T>(pool.debt, unpaid)?;
+			Operators::<T>::mutate(&pool.owner, |o| o.debt = o.debt.saturating_add(unpaid));
+			Self::deposit_event(Event::OwnerDebtIncurred {
+				model: *model,
+				round,
+				unpaid,
+				debt: pool.debt,
+			});
+		}
+		pool.price = maths::price_after_gain(pool.price, pool.shares, paid).ok_or(Error::<T>::Overflow)?;
+		pool.dust_allowance = pool.dust_allowance.saturating_add(pool.shares / ONE).saturating_add(1);
+		Ok(paid)
+	}
+
+	/// Moves a loss out of the stakers' value to the owner (whose Numerai stake took the burn),
+	/// netting the owner's debt first; returns the loss taken.
+	fn take_loss(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+		loss: Balance,
+	) -> Result<Balance, DispatchError> {
+		let value = maths::value_of(pool.shares, pool.price).ok_or(Error::<T>::Overflow)?;
+		let loss = loss.min(value);
+		let repaid = loss.min(pool.debt);
+		let net = loss - repaid;
+		pool.price = maths::price_after_loss(pool.price, pool.shares, net).ok_or(Error::<T>::Overflow)?;
+		pool.owner_payable = add::<T>(pool.owner_payable, net)?;
+		Self::reduce_debt(model, pool, repaid);
+		pool.dust_allowance = pool.dust_allowance.saturating_add(pool.shares / ONE).saturating_add(1);
+		Ok(loss)
+	}
+
+	fn reduce_debt(model: &ModelId, pool: &mut Pool<T::AccountId>, repaid: Balance) {
+		if repaid == 0 {
+			return;
+		}
+		pool.debt = pool.debt.saturating_sub(repaid);
+		Operators::<T>::mutate(&pool.owner, |o| o.debt = o.debt.saturating_sub(repaid));
+		Self::deposit_event(Event::DebtRepaid { model: *model, amount: repaid, debt: pool.debt });
+	}
+
+	/// `amount` planck already in the pool account (outside the shares' value) go into the
+	/// shares' value to repay debt: the price rises, or, with no shares left, they stay as dust.
+	pub(crate) fn repay_into_pool(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+		amount: Balance,
+	) -> Result<(), DispatchError> {
+		if amount == 0 {
+			return Ok(());
+		}
+		if pool.shares > 0 {
+			pool.price = maths::price_after_gain(pool.price, pool.shares, amount).ok_or(Error::<T>::Overflow)?;
+			pool.dust_allowance = pool.dust_allowance.saturating_add(pool.shares / ONE).saturating_add(1);
+		} else {
+			pool.dust_allowance = pool.dust_allowance.saturating_add(amount);
+		}
+		Self::reduce_debt(model, pool, amount);
+		Ok(())
+	}
+
+	/// Credits the owner with `amount` planck held by the pool outside the shares' value
+	/// (prepaid fees, fee exits): debt is repaid first, the rest is the owner's to claim.
+	pub(crate) fn credit_owner(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+		amount: Balance,
+	) -> Result<(), DispatchError> {
+		let repaid = amount.min(pool.debt);
+		Self::repay_into_pool(model, pool, repaid)?;
+		pool.owner_payable = add::<T>(pool.owner_payable, amount - repaid)?;
+		Ok(())
+	}
+
+	/// Closes a wiped-out epoch: the value of all its shares goes to the exit pot (the owner's
+	/// fee position to the owner), and the price restarts at 1 for new cohorts.
+	fn close_epoch(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+		round: RoundIndex,
+	) -> Result<(), DispatchError> {
+		let price = pool.price;
+		let total = maths::value_of(pool.shares, price).ok_or(Error::<T>::Overflow)?;
+		let owner_part = maths::value_of(pool.owner_shares, price).ok_or(Error::<T>::Overflow)?;
+		pool.exit_pot = add::<T>(pool.exit_pot, sub::<T>(total, owner_part)?)?;
+		EpochCloses::<T>::insert(model, pool.epoch, EpochClose { round, price });
+		Self::deposit_event(Event::EpochClosed {
+			model: *model,
+			epoch: pool.epoch,
+			round,
+			price,
+			paid_out: total,
+		});
+		pool.epoch = pool.epoch.saturating_add(1);
+		pool.price = ONE;
+		pool.shares = 0;
+		pool.live_shares = 0;
+		pool.owner_shares = 0;
+		pool.dust_shares = 0;
+		pool.next_shares = 0;
+		pool.dust_allowance = pool.dust_allowance.saturating_add(2);
+		pool.reset_through = (pool.recorded_through > round).then_some(pool.recorded_through);
+		Self::credit_owner(model, pool, owner_part)
+	}
+
+	/// Marks commitments freed from `round` on.
+	pub(crate) fn note_breach(pool: &mut Pool<T::AccountId>, round: RoundIndex, why: Freed) {
+		if pool.last_breach.is_none_or(|(r, _)| r <= round) {
+			pool.last_breach = Some((round, why));
+		}
+	}
+
+	/// The bond against the next round's requirement: under-bonded models take no new
+	/// delegations; past the grace rounds their commitments no longer bind.
+	pub(crate) fn check_bond(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+	) -> Result<(), DispatchError> {
+		let protocol = Parameters::<T>::get().protocol;
+		let current = Self::current_round();
+		let required = maths::bond_required(protocol.bond_ratio, Self::requirement_next(pool)?);
+		if pool.bond < required {
+			if pool.under_bonded_since.is_none() {
+				pool.under_bonded_since = Some(current);
+				let _ = T::Registry::set_under_bonded(model, true);
+				Self::deposit_event(Event::UnderBonded { model: *model, bond: pool.bond, required });
+			}
+			Self::note_grace(pool, protocol.grace_rounds, current);
+		} else if pool.under_bonded_since.is_some() {
+			Self::note_grace(pool, protocol.grace_rounds, current);
+			pool.under_bonded_since = None;
+			let _ = T::Registry::set_under_bonded(model, false);
+			Self::deposit_event(Event::BondRestored { model: *model });
+		}
+		Ok(())
+	}
+
+	/// Under-bonded past the grace rounds frees commitments from the round the grace ended.
+	pub(crate) fn note_grace(pool: &mut Pool<T::AccountId>, grace: RoundIndex, current: RoundIndex) {
+		if let Some(since) = pool.under_bonded_since {
+			let freed_at = since.saturating_add(grace);
+			if current >= freed_at {
+				Self::note_breach(pool, freed_at, Freed::UnderBonded);
+			}
+		}
+	}
+
+	/// Brings the chain's and the owner's concentration totals up to the pool's live value.
+	pub(crate) fn update_tracked(pool: &mut Pool<T::AccountId>) -> Result<(), DispatchError> {
+		let value = maths::value_of(pool.live_shares, pool.price).ok_or(Error::<T>::Overflow)?;
+		let old = pool.tracked_value;
+		if value != old {
+			TotalValue::<T>::mutate(|t| *t = t.saturating_sub(old).saturating_add(value));
+			Operators::<T>::mutate(&pool.owner, |o| {
+				o.value = o.value.saturating_sub(old).saturating_add(value)
+			});
+			pool.tracked_value = value;
+		}
+		Ok(())
+	}
+}
