@@ -52,8 +52,13 @@ impl<T: Config> Pallet<T> {
 		let delegations: Vec<_> = Delegations::<T>::iter_prefix((staker,)).collect();
 		delegations
 			.into_iter()
-			.filter_map(|((model, index), d)| scratch(|| Self::position_view(model, index, d)).ok())
+			.filter_map(|((model, index), d)| Self::scratch_view(model, index, d))
 			.collect()
+	}
+
+	/// The view of one delegation, computed on scratch state.
+	pub(crate) fn scratch_view(model: ModelId, index: DelegationIndex, d: Delegation) -> Option<PositionView> {
+		scratch(|| Self::position_view(model, index, d)).ok()
 	}
 
 	fn position_view(model: ModelId, index: DelegationIndex, mut d: Delegation) -> Result<PositionView, DispatchError> {

@@ -564,8 +564,8 @@ pub mod pallet {
 		/// delegation is removed.
 		///
 		/// ### Errors
-		/// `UnknownDelegation`, `NoPool`, `NotExiting`, `NotYetReleased`, `SettleFirst`,
-		/// `CannotReceive`, `Overflow`.
+		/// `UnknownDelegation`, `NoPool`, `CatchUpRequired`, `NotExiting`, `NotYetReleased`,
+		/// `SettleFirst`, `CannotReceive`, `Overflow`.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::withdraw())]
 		pub fn withdraw(
@@ -622,7 +622,8 @@ pub mod pallet {
 
 		/// Adds `amount` to the owner's bond for `model` (opening the pool on the first bond, for
 		/// which the owner also pays the pool account's existential deposit). Debt is repaid into
-		/// the pool first.
+		/// the pool first (once the pool has recorded the rounds opened since it was last
+		/// touched; a pool further behind takes it all as bond).
 		///
 		/// ### Errors
 		/// `UnknownModel`, `NotOwner`, `ModelNotActive`, `ZeroAmount`, `PoolHasObligations`,
@@ -668,7 +669,7 @@ pub mod pallet {
 		/// repaid into the pool first).
 		///
 		/// ### Errors
-		/// `NoPool`, `NotOwner`, `NoFeeExit`, `NotYetReleased`, `Overflow`.
+		/// `NoPool`, `NotOwner`, `CatchUpRequired`, `NoFeeExit`, `NotYetReleased`, `Overflow`.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::withdraw_fee_exit())]
 		pub fn withdraw_fee_exit(
@@ -684,7 +685,7 @@ pub mod pallet {
 		/// the burn) and prepaid fees (debt is repaid into the pool first).
 		///
 		/// ### Errors
-		/// `NoPool`, `NotOwner`, `NothingToClaim`.
+		/// `NoPool`, `NotOwner`, `NothingToClaim`, `CatchUpRequired`.
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::claim_owner_payable())]
 		pub fn claim_owner_payable(origin: OriginFor<T>, model: ModelId) -> DispatchResult {

@@ -177,6 +177,16 @@ impl<T: Config> Pallet<T> {
 		result: RoundReturn,
 	) -> Result<(), DispatchError> {
 		let Some(mut pool) = Pools::<T>::get(model) else { return Ok(()) };
+		// The oracle finalises each model's rounds once, in order; anything else is ignored.
+		let expected = match (pool.deferred, pool.last_finalised) {
+			(Some((first, count)), _) => Some(first.saturating_add(count)),
+			(None, Some(last)) => Some(last.saturating_add(1)),
+			(None, None) => None,
+		};
+		if expected.is_some_and(|e| e != round) {
+			log::error!(target: "numerstake::delegation", "round {round} of {model:?} finalised out of order; ignored");
+			return Ok(());
+		}
 		let gap = Self::current_round().saturating_sub(pool.recorded_through);
 		if pool.deferred.is_some() || gap > T::MaxCatchUp::get() {
 			Self::defer(model, &mut pool, round, result);

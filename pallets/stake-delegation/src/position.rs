@@ -468,6 +468,8 @@ impl<T: Config> Pallet<T> {
 		let key = (who.clone(), model, index);
 		let mut d = Delegations::<T>::get(&key).ok_or(Error::<T>::UnknownDelegation)?;
 		let mut pool = Pools::<T>::get(model).ok_or(Error::<T>::NoPool)?;
+		// Fees paid to an owner in debt go into the pool's value: record opened rounds first.
+		Self::caught_up(&model, &mut pool)?;
 		Self::materialise(&model, &mut pool, &mut d)?;
 		let closed = matches!(d.stage, Stage::Active | Stage::Exiting { .. }) && d.epoch < pool.epoch;
 		let last_round = match d.stage {
@@ -579,7 +581,15 @@ impl<T: Config> Pallet<T> {
 				Self::new_pool(who.clone(), deposit)
 			},
 		};
-		let repaid = amount.min(pool.debt);
+		// Repaying debt moves the share price, and ending under-bonding needs the next round's
+		// requirement: both only once the opened rounds are recorded. A pool further behind
+		// takes the whole amount as bond; the next settlement sees it.
+		let current = pool.deferred.is_none() &&
+			Self::current_round().saturating_sub(pool.recorded_through) <= INLINE_CATCH_UP;
+		if current {
+			Self::caught_up(&model, &mut pool)?;
+		}
+		let repaid = if current { amount.min(pool.debt) } else { 0 };
 		Self::pay_in(&model, &who, repaid)?;
 		Self::repay_into_pool(&model, &mut pool, repaid)?;
 		let held = amount - repaid;
@@ -588,11 +598,7 @@ impl<T: Config> Pallet<T> {
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
 			pool.bond = add::<T>(pool.bond, held)?;
 		}
-		// Under-bonding ends as soon as the bond covers the requirement again.
-		if pool.deferred.is_none() &&
-			Self::current_round().saturating_sub(pool.recorded_through) <= INLINE_CATCH_UP
-		{
-			Self::caught_up(&model, &mut pool)?;
+		if current {
 			Self::check_bond(&model, &mut pool)?;
 		}
 		let bond = pool.bond;
@@ -667,6 +673,7 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_withdraw_fee_exit(who: T::AccountId, model: ModelId, round: RoundIndex) -> Result<(), DispatchError> {
 		let mut pool = Self::owned_pool(&who, &model)?;
+		Self::caught_up(&model, &mut pool)?;
 		let exit = FeeExits::<T>::get(model, round).ok_or(Error::<T>::NoFeeExit)?;
 		let (price, via_exit) = Self::release_price(&model, &pool, exit.epoch, round)?;
 		let amount = maths::value_of(exit.shares, price).ok_or(Error::<T>::Overflow)?;
@@ -687,6 +694,7 @@ impl<T: Config> Pallet<T> {
 		let mut pool = Self::owned_pool(&who, &model)?;
 		let payable = pool.owner_payable;
 		ensure!(payable > 0, Error::<T>::NothingToClaim);
+		Self::caught_up(&model, &mut pool)?;
 		let repaid = payable.min(pool.debt);
 		Self::repay_into_pool(&model, &mut pool, repaid)?;
 		let amount = payable - repaid;

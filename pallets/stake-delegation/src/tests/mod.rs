@@ -179,3 +179,11 @@ pub fn position_value(who: AccountId, m: ModelId, index: DelegationIndex) -> Bal
 		.map(|p| p.value)
 		.unwrap()
 }
+
+/// Every delegation of `m`, as the runtime API shows it.
+pub fn positions_of_all(m: ModelId) -> Vec<pallet_stake_delegation_runtime_api::PositionView> {
+	Delegations::<Test>::iter()
+		.filter(|((_, model, _), _)| *model == m)
+		.filter_map(|((_, model, index), d)| StakeDelegation::scratch_view(model, index, d))
+		.collect()
+}
