@@ -57,26 +57,39 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The view of one delegation, computed on scratch state.
-	pub(crate) fn scratch_view(model: ModelId, index: DelegationIndex, d: Delegation) -> Option<PositionView> {
+	pub(crate) fn scratch_view(
+		model: ModelId,
+		index: DelegationIndex,
+		d: Delegation,
+	) -> Option<PositionView> {
 		scratch(|| Self::position_view(model, index, d)).ok()
 	}
 
-	fn position_view(model: ModelId, index: DelegationIndex, mut d: Delegation) -> Result<PositionView, DispatchError> {
+	fn position_view(
+		model: ModelId,
+		index: DelegationIndex,
+		mut d: Delegation,
+	) -> Result<PositionView, DispatchError> {
 		let mut pool = Pools::<T>::get(model).ok_or(Error::<T>::NoPool)?;
 		Self::materialise(&model, &mut pool, &mut d)?;
 		// Walk everything due (bounded by the history kept).
 		Self::settle_fees(&model, &mut pool, &mut d, T::HistoryDepth::get())?;
 		let current = Self::current_round();
 		let held = d.shares.saturating_sub(d.exit_fee_shares);
-		let closed = matches!(d.stage, Stage::Active | Stage::Exiting { .. }) && d.epoch < pool.epoch;
+		let closed =
+			matches!(d.stage, Stage::Active | Stage::Exiting { .. }) && d.epoch < pool.epoch;
 		let close = closed.then(|| EpochCloses::<T>::get(model, d.epoch)).flatten();
 		let (stage, price) = match d.stage {
 			Stage::Queued if current < d.first_round => (PositionStage::Queued, None),
 			Stage::Queued | Stage::QueuedExit { .. } => (PositionStage::Activating, None),
-			Stage::Active if close.is_some() => (PositionStage::Withdrawable, close.map(|c| c.price)),
+			Stage::Active if close.is_some() => {
+				(PositionStage::Withdrawable, close.map(|c| c.price))
+			},
 			Stage::Active => (PositionStage::Active, Some(pool.price)),
 			Stage::Exiting { last_round } => match (close, Exits::<T>::get(model, last_round)) {
-				(Some(c), _) if last_round > c.round => (PositionStage::Withdrawable, Some(c.price)),
+				(Some(c), _) if last_round > c.round => {
+					(PositionStage::Withdrawable, Some(c.price))
+				},
 				(_, Some(exit)) => (PositionStage::Withdrawable, Some(exit.price)),
 				_ => (PositionStage::Exiting { last_round }, Some(pool.price)),
 			},
@@ -96,7 +109,9 @@ impl<T: Config> Pallet<T> {
 			shares: held,
 			value,
 			fees_paid: d.fees_paid,
-			result: (value as i128).saturating_sub(d.principal as i128).saturating_sub(d.prepaid as i128),
+			result: (value as i128)
+				.saturating_sub(d.principal as i128)
+				.saturating_sub(d.prepaid as i128),
 			locked_until,
 			release_round: d.stage.last_round(),
 			high_water_mark: d.hwm,
@@ -109,19 +124,23 @@ impl<T: Config> Pallet<T> {
 		let (version, _, terms) = T::Registry::latest_terms(&model)?;
 		let discount = terms.commitment(term_rounds).map_or(Default::default(), |c| c.discount);
 		let fixed = terms.fixed_fee_per_round(principal);
-		let prepaid = if term_rounds == 0 { 0 } else { maths::prepaid_fee(fixed, term_rounds, discount)? };
+		let prepaid =
+			if term_rounds == 0 { 0 } else { maths::prepaid_fee(fixed, term_rounds, discount)? };
 		let lag = Parameters::<T>::get().protocol.activation_lag;
 		let pool = Pools::<T>::get(model);
 		let projected = pool.as_ref().and_then(|p| Self::projected(p).ok()).unwrap_or(0);
 		// The same checks `delegate` makes, on a scratch copy of the state, for a staker who
 		// can pay.
 		let document = terms.document.as_ref().map(|d| d.hash);
-		let refusal = scratch(|| Self::plan_delegation(&model, principal, term_rounds, version, document))
-			.err()
-			.map(|e| match e {
-				DispatchError::Module(m) => m.message.unwrap_or("module error").as_bytes().to_vec(),
-				other => <&'static str>::from(other).as_bytes().to_vec(),
-			});
+		let refusal =
+			scratch(|| Self::plan_delegation(&model, principal, term_rounds, version, document))
+				.err()
+				.map(|e| match e {
+					DispatchError::Module(m) => {
+						m.message.unwrap_or("module error").as_bytes().to_vec()
+					},
+					other => <&'static str>::from(other).as_bytes().to_vec(),
+				});
 		Some(Quote {
 			terms_version: version,
 			first_round: Self::current_round().saturating_add(1).saturating_add(lag),

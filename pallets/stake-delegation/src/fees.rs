@@ -8,10 +8,7 @@
 use super::*;
 use crate::{maths, pool::add};
 use numerstake_primitives::terms::Terms;
-use polkadot_sdk::{
-	frame_support::traits::Get,
-	sp_runtime::{DispatchError, Permill},
-};
+use polkadot_sdk::sp_runtime::{DispatchError, Permill};
 
 /// How far a delegation's fees are due, and whether that is its last settlement.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -55,7 +52,11 @@ impl<T: Config> Pallet<T> {
 				}
 			},
 			None if add => {
-				let at = pool.version_users.iter().position(|(v, _)| *v > version).unwrap_or(pool.version_users.len());
+				let at = pool
+					.version_users
+					.iter()
+					.position(|(v, _)| *v > version)
+					.unwrap_or(pool.version_users.len());
 				pool.version_users
 					.try_insert(at, (version, 1))
 					.map_err(|_| Error::<T>::TooManyVersionsInUse)?;
@@ -72,9 +73,8 @@ impl<T: Config> Pallet<T> {
 		d: &Delegation,
 	) -> Option<FeeTarget> {
 		let last = pool.last_finalised?;
-		let closed = (d.epoch < pool.epoch)
-			.then(|| EpochCloses::<T>::get(model, d.epoch))
-			.flatten();
+		let closed =
+			(d.epoch < pool.epoch).then(|| EpochCloses::<T>::get(model, d.epoch)).flatten();
 		match (d.stage, closed) {
 			(Stage::Queued | Stage::QueuedExit { .. }, _) => None,
 			(Stage::Exiting { last_round }, close)
@@ -187,7 +187,8 @@ impl<T: Config> Pallet<T> {
 		record: &RoundRecord,
 	) -> Result<u128, DispatchError> {
 		let principal = d.principal;
-		let terms_of = |v: u32| T::Registry::terms_version(model, v).ok_or(Error::<T>::TermsVersionMissing);
+		let terms_of =
+			|v: u32| T::Registry::terms_version(model, v).ok_or(Error::<T>::TermsVersionMissing);
 		let mut version = d.terms_version;
 		let mut terms = terms_of(version)?.1;
 		let mut next = T::Registry::terms_version(model, version.saturating_add(1));
@@ -228,26 +229,36 @@ impl<T: Config> Pallet<T> {
 			let prepaid = d.commitments.iter().any(|c| c.start <= first && first <= c.end);
 			if !prepaid {
 				let served = served_to.saturating_sub(served_from);
-				let fee = maths::fixed_fee(terms.fixed_fee_per_round(principal), served, rolling_discount(&terms))
-					.ok_or(Error::<T>::Overflow)?;
+				let fee = maths::fixed_fee(
+					terms.fixed_fee_per_round(principal),
+					served,
+					rolling_discount(&terms),
+				)
+				.ok_or(Error::<T>::Overflow)?;
 				fixed = add::<T>(fixed, fee)?;
 			}
 			from = to;
 			served_from = served_to;
 		}
 		let rate = match d.commitments.iter().find(|c| c.start <= end && end <= c.end) {
-			Some(c) => maths::discounted(terms_of(c.version)?.1.performance_fee(principal), c.discount),
+			Some(c) => {
+				maths::discounted(terms_of(c.version)?.1.performance_fee(principal), c.discount)
+			},
 			None => maths::discounted(terms.performance_fee(principal), rolling_discount(&terms)),
 		};
 		let held = d.shares.saturating_sub(d.exit_fee_shares);
-		let performance = maths::performance_fee(held, d.hwm, record.price_after, rate).ok_or(Error::<T>::Overflow)?;
+		let performance = maths::performance_fee(held, d.hwm, record.price_after, rate)
+			.ok_or(Error::<T>::Overflow)?;
 		let fee = add::<T>(fixed, performance)?;
-		let fee_shares = maths::fee_in_shares(fee, record.price_after, held).ok_or(Error::<T>::Overflow)?;
+		let fee_shares =
+			maths::fee_in_shares(fee, record.price_after, held).ok_or(Error::<T>::Overflow)?;
 		d.hwm = d.hwm.max(record.price_after);
 		d.fees_through = end;
 		d.served_through = record.served_total;
 		d.terms_version = version;
-		d.fees_paid = d.fees_paid.saturating_add(maths::value_of(fee_shares, record.price_after).unwrap_or(0));
+		d.fees_paid = d
+			.fees_paid
+			.saturating_add(maths::value_of(fee_shares, record.price_after).unwrap_or(0));
 		d.commitments.retain(|c| c.end > end);
 		Ok(fee_shares)
 	}

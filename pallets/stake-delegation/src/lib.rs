@@ -148,9 +148,18 @@ pub mod pallet {
 	#[cfg(feature = "runtime-benchmarks")]
 	pub trait BenchmarkHelper<AccountId> {
 		/// Makes `model` an active model of `owner` with `terms` as its only terms version.
-		fn active_model(model: &ModelId, owner: &AccountId, terms: numerstake_primitives::terms::Terms<Balance>);
+		fn active_model(
+			model: &ModelId,
+			owner: &AccountId,
+			terms: numerstake_primitives::terms::Terms<Balance>,
+		);
 		/// Publishes `terms` for `model`, effective at `effective_round`.
-		fn publish_terms(model: &ModelId, owner: &AccountId, terms: numerstake_primitives::terms::Terms<Balance>, effective_round: RoundIndex);
+		fn publish_terms(
+			model: &ModelId,
+			owner: &AccountId,
+			terms: numerstake_primitives::terms::Terms<Balance>,
+			effective_round: RoundIndex,
+		);
 		/// Makes `round` the latest opened round.
 		fn set_round(round: RoundIndex);
 	}
@@ -351,7 +360,13 @@ pub mod pallet {
 		/// The bond covers the requirement again.
 		BondRestored { model: ModelId },
 		/// The share price fell below the floor: the epoch's shares were paid out at `price`.
-		EpochClosed { model: ModelId, epoch: u32, round: RoundIndex, price: u128, paid_out: Balance },
+		EpochClosed {
+			model: ModelId,
+			epoch: u32,
+			round: RoundIndex,
+			price: u128,
+			paid_out: Balance,
+		},
 		/// A finalised result waits until the pool catches up with the rounds opened before it.
 		SettlementDeferred { model: ModelId, round: RoundIndex },
 		/// The pool recorded requirements up to `recorded_through`.
@@ -494,8 +509,14 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
-			assert!(T::MaxCatchUp::get() >= INLINE_CATCH_UP, "MaxCatchUp below the inline catch-up");
-			assert!(T::HistoryDepth::get() > ProtocolParams::SAFE.1.fee_period, "history shorter than a fee period");
+			assert!(
+				T::MaxCatchUp::get() >= INLINE_CATCH_UP,
+				"MaxCatchUp below the inline catch-up"
+			);
+			assert!(
+				T::HistoryDepth::get() > ProtocolParams::SAFE.1.fee_period,
+				"history shorter than a fee period"
+			);
 			assert!(T::MaxSettlePeriods::get() >= 1, "settle must walk at least one period");
 		}
 
@@ -534,8 +555,19 @@ pub mod pallet {
 			document_hash: Option<H256>,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let recorded = Self::do_delegate(who, model, principal, term_rounds, terms_version, document_hash)?;
-			Ok(Some(T::WeightInfo::delegate().saturating_add(T::WeightInfo::record_round().saturating_mul(recorded.into()))).into())
+			let recorded = Self::do_delegate(
+				who,
+				model,
+				principal,
+				term_rounds,
+				terms_version,
+				document_hash,
+			)?;
+			Ok(Some(
+				T::WeightInfo::delegate()
+					.saturating_add(T::WeightInfo::record_round().saturating_mul(recorded.into())),
+			)
+			.into())
 		}
 
 		/// Asks to leave `model`'s pool with delegation `index`. Before the delegation's first

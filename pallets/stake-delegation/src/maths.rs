@@ -215,11 +215,21 @@ mod tests {
 	#[test]
 	fn fees_and_discounts() {
 		assert_eq!(fixed_fee(NMR, 3, Permill::from_percent(10)), Some(2_700_000_000_000_000_000));
-		assert_eq!(discounted(Permill::from_percent(20), Permill::from_percent(50)), Permill::from_percent(10));
-		assert_eq!(performance_fee(100 * NMR, ONE, ONE + ONE / 10, Permill::from_percent(20)), Some(2 * NMR));
+		assert_eq!(
+			discounted(Permill::from_percent(20), Permill::from_percent(50)),
+			Permill::from_percent(10)
+		);
+		assert_eq!(
+			performance_fee(100 * NMR, ONE, ONE + ONE / 10, Permill::from_percent(20)),
+			Some(2 * NMR)
+		);
 		assert_eq!(performance_fee(100 * NMR, ONE, ONE, Permill::from_percent(20)), Some(0));
 		assert_eq!(performance_fee(100 * NMR, 2 * ONE, ONE, Permill::from_percent(20)), Some(0));
-		assert_eq!(fee_in_shares(10 * NMR, 2 * ONE, 3 * NMR), Some(3 * NMR), "capped at what is held");
+		assert_eq!(
+			fee_in_shares(10 * NMR, 2 * ONE, 3 * NMR),
+			Some(3 * NMR),
+			"capped at what is held"
+		);
 	}
 
 	fn price() -> impl Strategy<Value = u128> {

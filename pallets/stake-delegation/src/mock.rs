@@ -137,7 +137,12 @@ impl crate::BenchmarkHelper<AccountId> for DelegationBenchHelper {
 		let _ = Balances::mint_into(owner, 10 * NMR);
 		crate::tests::register_active(*owner, *model, terms);
 	}
-	fn publish_terms(model: &ModelId, owner: &AccountId, terms: crate::tests::Terms, effective: RoundIndex) {
+	fn publish_terms(
+		model: &ModelId,
+		owner: &AccountId,
+		terms: crate::tests::Terms,
+		effective: RoundIndex,
+	) {
 		let _ = Registry::set_terms(RuntimeOrigin::signed(*owner), *model, terms, Some(effective));
 	}
 	fn set_round(round: RoundIndex) {
@@ -172,9 +177,12 @@ pub fn new_test_ext() -> TestExternalities {
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
-	pallet_stake_delegation::GenesisConfig::<Test> { params: Some(test_params()), _config: Default::default() }
-		.assimilate_storage(&mut storage)
-		.unwrap();
+	pallet_stake_delegation::GenesisConfig::<Test> {
+		params: Some(test_params()),
+		_config: Default::default(),
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	let mut ext = TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);

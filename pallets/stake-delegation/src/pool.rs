@@ -297,7 +297,8 @@ impl<T: Config> Pallet<T> {
 		let mut exited = 0;
 		if cohort.exit_epoch == pool.epoch {
 			if cohort.exit_shares > 0 {
-				exited = maths::value_of(cohort.exit_shares, pool.price).ok_or(Error::<T>::Overflow)?;
+				exited =
+					maths::value_of(cohort.exit_shares, pool.price).ok_or(Error::<T>::Overflow)?;
 				pool.shares = sub::<T>(pool.shares, cohort.exit_shares)?;
 				pool.exit_pot = add::<T>(pool.exit_pot, exited)?;
 				pool.dust_allowance = pool.dust_allowance.saturating_add(1);
@@ -306,7 +307,11 @@ impl<T: Config> Pallet<T> {
 				Exits::<T>::insert(
 					model,
 					round,
-					ExitRecord { epoch: pool.epoch, price: pool.price, members: cohort.exit_members },
+					ExitRecord {
+						epoch: pool.epoch,
+						price: pool.price,
+						members: cohort.exit_members,
+					},
 				);
 			}
 		}
@@ -402,12 +407,14 @@ impl<T: Config> Pallet<T> {
 		pool.shares = add::<T>(pool.shares, shares)?;
 		pool.live_shares = add::<T>(pool.live_shares, shares)?;
 		pool.next_shares = add::<T>(pool.next_shares, shares)?;
-		pool.next_principal = sub::<T>(pool.next_principal, sub::<T>(act.principal, left_before_n)?)?;
+		pool.next_principal =
+			sub::<T>(pool.next_principal, sub::<T>(act.principal, left_before_n)?)?;
 		pool.queued = sub::<T>(pool.queued, act.principal)?;
 		pool.queued_exiting = sub::<T>(pool.queued_exiting, act.exiting)?;
 		pool.queued_prepaid = sub::<T>(pool.queued_prepaid, act.prepaid)?;
 		// Members' own shares are floors of their principal; what is left over stays in the pool.
-		pool.dust_allowance = pool.dust_allowance.saturating_add(u128::from(act.members)).saturating_add(2);
+		pool.dust_allowance =
+			pool.dust_allowance.saturating_add(u128::from(act.members)).saturating_add(2);
 		Activations::<T>::insert(
 			model,
 			round,
@@ -465,8 +472,10 @@ impl<T: Config> Pallet<T> {
 				debt: pool.debt,
 			});
 		}
-		pool.price = maths::price_after_gain(pool.price, pool.shares, paid).ok_or(Error::<T>::Overflow)?;
-		pool.dust_allowance = pool.dust_allowance.saturating_add(pool.shares / ONE).saturating_add(1);
+		pool.price =
+			maths::price_after_gain(pool.price, pool.shares, paid).ok_or(Error::<T>::Overflow)?;
+		pool.dust_allowance =
+			pool.dust_allowance.saturating_add(pool.shares / ONE).saturating_add(1);
 		Ok(paid)
 	}
 
@@ -481,10 +490,12 @@ impl<T: Config> Pallet<T> {
 		let loss = loss.min(value);
 		let repaid = loss.min(pool.debt);
 		let net = loss - repaid;
-		pool.price = maths::price_after_loss(pool.price, pool.shares, net).ok_or(Error::<T>::Overflow)?;
+		pool.price =
+			maths::price_after_loss(pool.price, pool.shares, net).ok_or(Error::<T>::Overflow)?;
 		pool.owner_payable = add::<T>(pool.owner_payable, net)?;
 		Self::reduce_debt(model, pool, repaid);
-		pool.dust_allowance = pool.dust_allowance.saturating_add(pool.shares / ONE).saturating_add(1);
+		pool.dust_allowance =
+			pool.dust_allowance.saturating_add(pool.shares / ONE).saturating_add(1);
 		Ok(loss)
 	}
 
@@ -508,8 +519,10 @@ impl<T: Config> Pallet<T> {
 			return Ok(());
 		}
 		if pool.shares > 0 {
-			pool.price = maths::price_after_gain(pool.price, pool.shares, amount).ok_or(Error::<T>::Overflow)?;
-			pool.dust_allowance = pool.dust_allowance.saturating_add(pool.shares / ONE).saturating_add(1);
+			pool.price = maths::price_after_gain(pool.price, pool.shares, amount)
+				.ok_or(Error::<T>::Overflow)?;
+			pool.dust_allowance =
+				pool.dust_allowance.saturating_add(pool.shares / ONE).saturating_add(1);
 		} else {
 			pool.dust_allowance = pool.dust_allowance.saturating_add(amount);
 		}
@@ -581,7 +594,11 @@ impl<T: Config> Pallet<T> {
 			if pool.under_bonded_since.is_none() {
 				pool.under_bonded_since = Some(current);
 				let _ = T::Registry::set_under_bonded(model, true);
-				Self::deposit_event(Event::UnderBonded { model: *model, bond: pool.bond, required });
+				Self::deposit_event(Event::UnderBonded {
+					model: *model,
+					bond: pool.bond,
+					required,
+				});
 			}
 			Self::note_grace(pool, protocol.grace_rounds, current);
 		} else if pool.under_bonded_since.is_some() {
@@ -594,7 +611,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Under-bonded past the grace rounds frees commitments from the round the grace ended.
-	pub(crate) fn note_grace(pool: &mut Pool<T::AccountId>, grace: RoundIndex, current: RoundIndex) {
+	pub(crate) fn note_grace(
+		pool: &mut Pool<T::AccountId>,
+		grace: RoundIndex,
+		current: RoundIndex,
+	) {
 		if let Some(since) = pool.under_bonded_since {
 			let freed_at = since.saturating_add(grace);
 			if current >= freed_at {

@@ -34,7 +34,11 @@ pub(crate) struct DelegationPlan<AccountId> {
 impl<T: Config> Pallet<T> {
 	/// Moves `amount` from the pool account to `to`; the pool account keeps its existential
 	/// deposit.
-	pub(crate) fn pay_out(model: &ModelId, to: &T::AccountId, amount: Balance) -> Result<(), DispatchError> {
+	pub(crate) fn pay_out(
+		model: &ModelId,
+		to: &T::AccountId,
+		amount: Balance,
+	) -> Result<(), DispatchError> {
 		if amount == 0 {
 			return Ok(());
 		}
@@ -64,12 +68,17 @@ impl<T: Config> Pallet<T> {
 			ModelStatus::UnderBonded => Error::<T>::ModelUnderBonded,
 			ModelStatus::Suspended => Error::<T>::ModelSuspended,
 			ModelStatus::Retiring => Error::<T>::ModelRetiring,
-			ModelStatus::Pending | ModelStatus::Verified | ModelStatus::Active => Error::<T>::ModelNotActive,
+			ModelStatus::Pending | ModelStatus::Verified | ModelStatus::Active => {
+				Error::<T>::ModelNotActive
+			},
 		}
 	}
 
 	/// The pool of `model` if `who` owns it.
-	fn owned_pool(who: &T::AccountId, model: &ModelId) -> Result<Pool<T::AccountId>, DispatchError> {
+	fn owned_pool(
+		who: &T::AccountId,
+		model: &ModelId,
+	) -> Result<Pool<T::AccountId>, DispatchError> {
 		let pool = Pools::<T>::get(model).ok_or(Error::<T>::NoPool)?;
 		ensure!(&pool.owner == who, Error::<T>::NotOwner);
 		Ok(pool)
@@ -81,12 +90,13 @@ impl<T: Config> Pallet<T> {
 		pool: &mut Pool<T::AccountId>,
 		d: &mut Delegation,
 	) -> Result<(), DispatchError> {
-		if !matches!(d.stage, Stage::Queued | Stage::QueuedExit { .. }) ||
-			pool.last_finalised.is_none_or(|l| l < d.first_round)
+		if !matches!(d.stage, Stage::Queued | Stage::QueuedExit { .. })
+			|| pool.last_finalised.is_none_or(|l| l < d.first_round)
 		{
 			return Ok(());
 		}
-		let mut a = Activations::<T>::get(model, d.first_round).ok_or(Error::<T>::UnknownDelegation)?;
+		let mut a =
+			Activations::<T>::get(model, d.first_round).ok_or(Error::<T>::UnknownDelegation)?;
 		let shares = maths::shares_for(d.principal, a.price).ok_or(Error::<T>::Overflow)?;
 		d.shares = shares;
 		d.epoch = a.epoch;
@@ -131,7 +141,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Rounds::watches(model), Error::<T>::ModelNotWatched);
 		let (version, _, terms) = T::Registry::latest_terms(model).ok_or(Error::<T>::NoTerms)?;
 		ensure!(version == terms_version, Error::<T>::TermsChanged);
-		ensure!(terms.document.as_ref().map(|d| d.hash) == document_hash, Error::<T>::DocumentChanged);
+		ensure!(
+			terms.document.as_ref().map(|d| d.hash) == document_hash,
+			Error::<T>::DocumentChanged
+		);
 		let option = terms.commitment(term_rounds).ok_or(Error::<T>::CommitmentNotOffered)?;
 		ensure!(principal >= terms.min_delegation, Error::<T>::BelowMinimum);
 		ensure!(principal <= terms.max_delegation, Error::<T>::AboveMaximum);
@@ -145,12 +158,19 @@ impl<T: Config> Pallet<T> {
 			pool.bond >= maths::bond_required(params.bond_ratio, projected),
 			Error::<T>::InsufficientBond
 		);
-		let total = add::<T>(TotalValue::<T>::get(), principal)?;
+		// Concentration: settled value chain-wide and per owner, plus this pool's queued
+		// principal and the join on both sides (other pools' queued joins count once they
+		// activate, which errs towards refusing).
+		let queued = sub::<T>(pool.queued, pool.queued_exiting)?;
+		let total = add::<T>(add::<T>(TotalValue::<T>::get(), queued)?, principal)?;
 		if total >= params.caps_from_total {
-			let queued = sub::<T>(pool.queued, pool.queued_exiting)?;
 			let model_value = add::<T>(add::<T>(pool.tracked_value, queued)?, principal)?;
-			ensure!(maths::within_share(model_value, total, params.model_cap), Error::<T>::ModelConcentration);
-			let owner_value = add::<T>(add::<T>(Operators::<T>::get(&pool.owner).value, queued)?, principal)?;
+			ensure!(
+				maths::within_share(model_value, total, params.model_cap),
+				Error::<T>::ModelConcentration
+			);
+			let owner_value =
+				add::<T>(add::<T>(Operators::<T>::get(&pool.owner).value, queued)?, principal)?;
 			ensure!(
 				maths::within_share(owner_value, total, params.operator_cap),
 				Error::<T>::OperatorConcentration
@@ -168,7 +188,14 @@ impl<T: Config> Pallet<T> {
 			pool.pending.iter().any(|p| p.round == first_round) || !pool.pending.is_full(),
 			Error::<T>::TooManyPendingCohorts
 		);
-		Ok(DelegationPlan { pool, recorded, version, first_round, prepaid, discount: option.discount })
+		Ok(DelegationPlan {
+			pool,
+			recorded,
+			version,
+			first_round,
+			prepaid,
+			discount: option.discount,
+		})
 	}
 
 	pub(crate) fn do_delegate(
@@ -182,7 +209,8 @@ impl<T: Config> Pallet<T> {
 		let DelegationPlan { mut pool, recorded, version, first_round, prepaid, discount } =
 			Self::plan_delegation(&model, principal, term_rounds, terms_version, document_hash)?;
 		// The activation cohort of the first round, kept in round order.
-		let at = pool.pending.iter().position(|p| p.round >= first_round).unwrap_or(pool.pending.len());
+		let at =
+			pool.pending.iter().position(|p| p.round >= first_round).unwrap_or(pool.pending.len());
 		match pool.pending.get_mut(at) {
 			Some(p) if p.round == first_round => {
 				p.principal = add::<T>(p.principal, principal)?;
@@ -193,7 +221,14 @@ impl<T: Config> Pallet<T> {
 				.pending
 				.try_insert(
 					at,
-					PendingActivation { round: first_round, principal, prepaid, members: 1, exiting: 0, exiting_members: 0 },
+					PendingActivation {
+						round: first_round,
+						principal,
+						prepaid,
+						members: 1,
+						exiting: 0,
+						exiting_members: 0,
+					},
 				)
 				.map_err(|_| Error::<T>::TooManyPendingCohorts)?,
 		}
@@ -290,7 +325,8 @@ impl<T: Config> Pallet<T> {
 		Self::materialise(&model, &mut pool, &mut d)?;
 		let current = Self::current_round();
 		ensure!(
-			matches!(d.stage, Stage::Queued | Stage::Active) && !(d.stage == Stage::Active && d.epoch < pool.epoch),
+			matches!(d.stage, Stage::Queued | Stage::Active)
+				&& !(d.stage == Stage::Active && d.epoch < pool.epoch),
 			Error::<T>::AlreadyExiting
 		);
 		if d.stage == Stage::Queued && current < d.first_round {
@@ -331,7 +367,8 @@ impl<T: Config> Pallet<T> {
 			}
 			d.stage = Stage::QueuedExit { last_round };
 		} else {
-			let (_, complete) = Self::settle_fees(&model, &mut pool, &mut d, T::MaxSettlePeriods::get())?;
+			let (_, complete) =
+				Self::settle_fees(&model, &mut pool, &mut d, T::MaxSettlePeriods::get())?;
 			ensure!(complete, Error::<T>::SettleFirst);
 			if pool.last_finalised.is_some_and(|l| last_round <= l) {
 				// Every round it is exposed to is settled already: it leaves now.
@@ -376,7 +413,13 @@ impl<T: Config> Pallet<T> {
 		Delegations::<T>::remove((&who, model, index));
 		Pools::<T>::insert(model, pool);
 		let last_round = Self::current_round();
-		Self::deposit_event(Event::ExitRequested { staker: who.clone(), model, index, last_round, freed });
+		Self::deposit_event(Event::ExitRequested {
+			staker: who.clone(),
+			model,
+			index,
+			last_round,
+			freed,
+		});
 		Self::deposit_event(Event::Withdrawn {
 			staker: who,
 			model,
@@ -471,7 +514,8 @@ impl<T: Config> Pallet<T> {
 		// Fees paid to an owner in debt go into the pool's value: record opened rounds first.
 		Self::caught_up(&model, &mut pool)?;
 		Self::materialise(&model, &mut pool, &mut d)?;
-		let closed = matches!(d.stage, Stage::Active | Stage::Exiting { .. }) && d.epoch < pool.epoch;
+		let closed =
+			matches!(d.stage, Stage::Active | Stage::Exiting { .. }) && d.epoch < pool.epoch;
 		let last_round = match d.stage {
 			Stage::Exiting { last_round } => last_round,
 			Stage::Active if closed => RoundIndex::MAX,
@@ -479,11 +523,13 @@ impl<T: Config> Pallet<T> {
 			Stage::Active | Stage::Queued => return Err(Error::<T>::NotExiting.into()),
 		};
 		let (price, via_exit) = Self::release_price(&model, &pool, d.epoch, last_round)?;
-		let (_, complete) = Self::settle_fees(&model, &mut pool, &mut d, T::MaxSettlePeriods::get())?;
+		let (_, complete) =
+			Self::settle_fees(&model, &mut pool, &mut d, T::MaxSettlePeriods::get())?;
 		ensure!(complete, Error::<T>::SettleFirst);
 		let held = sub::<T>(d.shares, d.exit_fee_shares.min(d.shares))?;
 		let amount = maths::value_of(held, price).ok_or(Error::<T>::Overflow)?;
-		let owner_fee = maths::value_of(d.exit_fee_shares.min(d.shares), price).ok_or(Error::<T>::Overflow)?;
+		let owner_fee =
+			maths::value_of(d.exit_fee_shares.min(d.shares), price).ok_or(Error::<T>::Overflow)?;
 		pool.exit_pot = sub::<T>(pool.exit_pot, add::<T>(amount, owner_fee)?)?;
 		Self::credit_owner(&model, &mut pool, owner_fee)?;
 		Self::forget(&mut pool, &d)?;
@@ -523,10 +569,15 @@ impl<T: Config> Pallet<T> {
 		let (version, _, terms) = T::Registry::latest_terms(&model).ok_or(Error::<T>::NoTerms)?;
 		ensure!(version == terms_version, Error::<T>::TermsChanged);
 		let option = terms.commitment(term_rounds).ok_or(Error::<T>::CommitmentNotOffered)?;
-		let (_, complete) = Self::settle_fees(&model, &mut pool, &mut d, T::MaxSettlePeriods::get())?;
+		let (_, complete) =
+			Self::settle_fees(&model, &mut pool, &mut d, T::MaxSettlePeriods::get())?;
 		ensure!(complete, Error::<T>::SettleFirst);
-		let prepaid = maths::prepaid_fee(terms.fixed_fee_per_round(d.principal), term_rounds, option.discount)
-			.ok_or(Error::<T>::Overflow)?;
+		let prepaid = maths::prepaid_fee(
+			terms.fixed_fee_per_round(d.principal),
+			term_rounds,
+			option.discount,
+		)
+		.ok_or(Error::<T>::Overflow)?;
 		let floor_before = Self::version_floor(&d);
 		let start = current.saturating_add(1);
 		let end = current.saturating_add(term_rounds);
@@ -549,14 +600,19 @@ impl<T: Config> Pallet<T> {
 
 	/// Whether anything in the pool is still owed to or by anyone.
 	pub(crate) fn has_obligations_in(pool: &Pool<T::AccountId>) -> bool {
-		pool.delegations > 0 ||
-			pool.bond > 0 || pool.debt > 0 ||
-			pool.owner_shares > 0 ||
-			pool.owner_payable > 0 ||
-			pool.exit_pot > pool.dust_allowance
+		pool.delegations > 0
+			|| pool.bond > 0
+			|| pool.debt > 0
+			|| pool.owner_shares > 0
+			|| pool.owner_payable > 0
+			|| pool.exit_pot > pool.dust_allowance
 	}
 
-	pub(crate) fn do_bond(who: T::AccountId, model: ModelId, amount: Balance) -> Result<(), DispatchError> {
+	pub(crate) fn do_bond(
+		who: T::AccountId,
+		model: ModelId,
+		amount: Balance,
+	) -> Result<(), DispatchError> {
 		ensure!(amount > 0, Error::<T>::ZeroAmount);
 		let owner = T::Registry::owner(&model).ok_or(Error::<T>::UnknownModel)?;
 		ensure!(owner == who, Error::<T>::NotOwner);
@@ -584,8 +640,8 @@ impl<T: Config> Pallet<T> {
 		// Repaying debt moves the share price, and ending under-bonding needs the next round's
 		// requirement: both only once the opened rounds are recorded. A pool further behind
 		// takes the whole amount as bond; the next settlement sees it.
-		let current = pool.deferred.is_none() &&
-			Self::current_round().saturating_sub(pool.recorded_through) <= INLINE_CATCH_UP;
+		let current = pool.deferred.is_none()
+			&& Self::current_round().saturating_sub(pool.recorded_through) <= INLINE_CATCH_UP;
 		if current {
 			Self::caught_up(&model, &mut pool)?;
 		}
@@ -607,7 +663,11 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_unbond(who: T::AccountId, model: ModelId, amount: Balance) -> Result<(), DispatchError> {
+	pub(crate) fn do_unbond(
+		who: T::AccountId,
+		model: ModelId,
+		amount: Balance,
+	) -> Result<(), DispatchError> {
 		ensure!(amount > 0, Error::<T>::ZeroAmount);
 		let mut pool = Self::owned_pool(&who, &model)?;
 		ensure!(pool.debt == 0, Error::<T>::InDebt);
@@ -624,7 +684,11 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_exit_fee_shares(who: T::AccountId, model: ModelId, shares: u128) -> Result<(), DispatchError> {
+	pub(crate) fn do_exit_fee_shares(
+		who: T::AccountId,
+		model: ModelId,
+		shares: u128,
+	) -> Result<(), DispatchError> {
 		ensure!(shares > 0, Error::<T>::ZeroAmount);
 		let mut pool = Self::owned_pool(&who, &model)?;
 		ensure!(pool.debt == 0, Error::<T>::InDebt);
@@ -657,7 +721,9 @@ impl<T: Config> Pallet<T> {
 				Some(_) => return Err(Error::<T>::FeeExitPending.into()),
 				None => {
 					*e = Some(FeeExit { epoch, shares });
-					Cohorts::<T>::mutate(model, last_round, |c| c.exit_members = c.exit_members.saturating_add(1));
+					Cohorts::<T>::mutate(model, last_round, |c| {
+						c.exit_members = c.exit_members.saturating_add(1)
+					});
 				},
 			}
 			Ok(())
@@ -671,7 +737,11 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_withdraw_fee_exit(who: T::AccountId, model: ModelId, round: RoundIndex) -> Result<(), DispatchError> {
+	pub(crate) fn do_withdraw_fee_exit(
+		who: T::AccountId,
+		model: ModelId,
+		round: RoundIndex,
+	) -> Result<(), DispatchError> {
 		let mut pool = Self::owned_pool(&who, &model)?;
 		Self::caught_up(&model, &mut pool)?;
 		let exit = FeeExits::<T>::get(model, round).ok_or(Error::<T>::NoFeeExit)?;
@@ -690,7 +760,10 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_claim_owner_payable(who: T::AccountId, model: ModelId) -> Result<(), DispatchError> {
+	pub(crate) fn do_claim_owner_payable(
+		who: T::AccountId,
+		model: ModelId,
+	) -> Result<(), DispatchError> {
 		let mut pool = Self::owned_pool(&who, &model)?;
 		let payable = pool.owner_payable;
 		ensure!(payable > 0, Error::<T>::NothingToClaim);

@@ -27,7 +27,16 @@ pub const MAX_COMMITMENTS: u32 = 2;
 
 /// An activation cohort waiting for its first round to be finalised.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct PendingActivation {
 	/// The cohort's first round.
@@ -122,9 +131,7 @@ pub struct Pool<AccountId> {
 }
 
 /// A round's cohort record: its recorded requirement and its exit cohort.
-#[derive(
-	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug,
-)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct RoundCohort {
 	/// The requirement recorded for the round when the pool was first touched after it opened.
 	pub req: Option<Balance>,
@@ -209,7 +216,16 @@ pub struct FeeExit {
 
 /// Where a delegation stands.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum Stage {
 	/// Principal waiting in the activation cohort of its first round.
@@ -241,7 +257,16 @@ impl Stage {
 /// A commitment: rounds `start..=end` locked and their fixed fee prepaid, at the locked terms
 /// version's fees less `discount`.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct Commitment {
 	/// First committed round.
@@ -403,7 +428,16 @@ pub struct OperatorStats {
 
 /// Why committed stakers may leave before the end of their commitment.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum Freed {
 	/// The owner staked less on Numerai than required, or missed a round with stake delegated.

@@ -26,7 +26,7 @@ pub trait WeightInfo {
 	fn catch_up() -> Weight;
 	fn set_fee_caps() -> Weight;
 	fn set_protocol_params() -> Weight;
-	fn on_round_finalized() -> Weight;
+	fn on_round_finalized(d: u32, ) -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -104,7 +104,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	fn on_round_finalized() -> Weight {
+	fn on_round_finalized(_d: u32, ) -> Weight {
 		Weight::from_parts(200_000_000, 10_000)
 			.saturating_add(T::DbWeight::get().reads(40_u64))
 			.saturating_add(T::DbWeight::get().writes(30_u64))
@@ -185,7 +185,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn on_round_finalized() -> Weight {
+	fn on_round_finalized(_d: u32, ) -> Weight {
 		Weight::from_parts(200_000_000, 10_000)
 			.saturating_add(RocksDbWeight::get().reads(40_u64))
 			.saturating_add(RocksDbWeight::get().writes(30_u64))

@@ -27,7 +27,10 @@ fn the_first_bond_opens_the_pool_and_pays_its_account_deposit() {
 			owner: OWNER,
 			account: StakeDelegation::pool_account(&model())
 		}));
-		assert_ne!(StakeDelegation::pool_account(&model()), StakeDelegation::pool_account(&other_model()));
+		assert_ne!(
+			StakeDelegation::pool_account(&model()),
+			StakeDelegation::pool_account(&other_model())
+		);
 	});
 }
 
@@ -44,10 +47,12 @@ fn bonding_refuses_what_does_not_apply() {
 		assert_noop!(bond(OWNER, NMR), Error::<Test>::ModelNotActive);
 		assert_noop!(bond(ALICE, NMR), Error::<Test>::NotOwner);
 		assert_noop!(bond(OWNER, 0), Error::<Test>::ZeroAmount);
-		assert_ok!(<Registry as numerstake_primitives::OwnershipAttestation<AccountId>>::attest_ownership(
-			&model(),
-			&OWNER
-		));
+		assert_ok!(
+			<Registry as numerstake_primitives::OwnershipAttestation<AccountId>>::attest_ownership(
+				&model(),
+				&OWNER
+			)
+		);
 		assert_noop!(bond(OWNER, ENDOWMENT), Error::<Test>::InsufficientBalance);
 		assert_ok!(bond(OWNER, NMR));
 	});
@@ -66,7 +71,10 @@ fn only_the_excess_over_the_requirement_can_be_unbonded() {
 		assert_noop!(unbond(OWNER, 501 * NMR), Error::<Test>::BondBelowRequirement);
 		assert_ok!(unbond(OWNER, 500 * NMR));
 		assert_eq!(bond_held(OWNER), 500 * NMR);
-		assert_noop!(StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), other_model(), NMR), Error::<Test>::NoPool);
+		assert_noop!(
+			StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), other_model(), NMR),
+			Error::<Test>::NoPool
+		);
 	});
 }
 
@@ -104,8 +112,14 @@ fn an_owner_in_debt_cannot_unbond_exit_fee_shares_or_register_models() {
 		resolve(m, R + 2, 1_000 * NMR, 300 * NMR as i128);
 		assert_eq!(pool(m).debt, 50 * NMR);
 		assert!(<StakeDelegation as DelegationInspect<AccountId>>::has_debt(&OWNER));
-		assert_noop!(StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, NMR), Error::<Test>::InDebt);
-		assert_noop!(StakeDelegation::exit_fee_shares(RuntimeOrigin::signed(OWNER), m, 1), Error::<Test>::InDebt);
+		assert_noop!(
+			StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, NMR),
+			Error::<Test>::InDebt
+		);
+		assert_noop!(
+			StakeDelegation::exit_fee_shares(RuntimeOrigin::signed(OWNER), m, 1),
+			Error::<Test>::InDebt
+		);
 		assert_noop!(
 			Registry::register_model(
 				RuntimeOrigin::signed(OWNER),
@@ -120,7 +134,10 @@ fn an_owner_in_debt_cannot_unbond_exit_fee_shares_or_register_models() {
 		let p = pool(m);
 		assert_eq!(p.debt, 40 * NMR);
 		assert_eq!(p.owner_payable, 0);
-		assert_noop!(StakeDelegation::claim_owner_payable(RuntimeOrigin::signed(OWNER), m), Error::<Test>::NothingToClaim);
+		assert_noop!(
+			StakeDelegation::claim_owner_payable(RuntimeOrigin::signed(OWNER), m),
+			Error::<Test>::NothingToClaim
+		);
 	});
 }
 

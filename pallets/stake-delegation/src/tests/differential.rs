@@ -83,8 +83,15 @@ impl Run {
 				(St::Gone, Some(_)) => panic!("{context}: delegation {i} should be gone"),
 				(_, None) => panic!("{context}: delegation {i} missing ({:?})", d.st),
 				(st, Some(v)) => {
-					assert_eq!(v.value, r.value_of(i), "{context}: value of delegation {i} ({st:?})");
-					assert_eq!(v.fees_paid, d.fees_paid, "{context}: fees of delegation {i} ({st:?})");
+					assert_eq!(
+						v.value,
+						r.value_of(i),
+						"{context}: value of delegation {i} ({st:?})"
+					);
+					assert_eq!(
+						v.fees_paid, d.fees_paid,
+						"{context}: fees of delegation {i} ({st:?})"
+					);
 					let released = matches!(st, St::Released(_));
 					assert_eq!(
 						v.stage == pallet_stake_delegation_runtime_api::PositionStage::Withdrawable,
@@ -199,10 +206,20 @@ impl Run {
 		// Joins.
 		for _ in 0..self.rng.below(4) {
 			let who = 10 + self.rng.below(30) as AccountId;
-			let principal = (10 + self.rng.below(3_000)) as Balance * NMR + self.rng.below(NMR as u64) as Balance;
+			let principal = (10 + self.rng.below(3_000)) as Balance * NMR
+				+ self.rng.below(NMR as u64) as Balance;
 			let term = [0, 0, 10, 20][self.rng.below(4) as usize];
 			let version = self.reference.terms.len() as u32 - 1;
-			if StakeDelegation::delegate(RuntimeOrigin::signed(who), m, principal, term, version, None).is_ok() {
+			if StakeDelegation::delegate(
+				RuntimeOrigin::signed(who),
+				m,
+				principal,
+				term,
+				version,
+				None,
+			)
+			.is_ok()
+			{
 				let i = self.reference.delegate(principal, term);
 				assert_eq!(i, self.stakers.len());
 				self.stakers.push(who);
@@ -214,7 +231,13 @@ impl Run {
 				St::Queued | St::Active if self.rng.chance(3) => self.exit(i),
 				St::Released(_) if self.rng.chance(40) => self.withdraw(i),
 				St::Active | St::Exiting(_) if self.rng.chance(10) => {
-					assert_ok!(StakeDelegation::settle(RuntimeOrigin::signed(DAVE), self.stakers[i], m, i as u32, 1));
+					assert_ok!(StakeDelegation::settle(
+						RuntimeOrigin::signed(DAVE),
+						self.stakers[i],
+						m,
+						i as u32,
+						1
+					));
 				},
 				_ => {},
 			}
@@ -223,7 +246,9 @@ impl Run {
 		if self.rng.chance(3) {
 			let terms = if self.terms_b_next { terms_b() } else { terms_a() };
 			let effective = current + 5;
-			if Registry::set_terms(RuntimeOrigin::signed(OWNER), m, terms.clone(), Some(effective)).is_ok() {
+			if Registry::set_terms(RuntimeOrigin::signed(OWNER), m, terms.clone(), Some(effective))
+				.is_ok()
+			{
 				self.reference.publish_terms(effective, terms);
 				self.terms_b_next = !self.terms_b_next;
 			}
@@ -235,7 +260,9 @@ impl Run {
 			self.reference.bond_more(amount);
 		} else if self.rng.chance(3) {
 			let amount = self.reference.bond / 4;
-			if amount > 0 && StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, amount).is_ok() {
+			if amount > 0
+				&& StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, amount).is_ok()
+			{
 				self.reference.unbond(amount);
 			}
 		}
@@ -324,7 +351,13 @@ fn differential(seed: u64, rounds: u32) -> Coverage {
 
 #[test]
 fn the_pallet_agrees_with_the_eager_reference_to_the_planck() {
-	let seeds = [0x9e37_79b9_7f4a_7c15, 0xdead_beef_cafe_f00d, 0x0123_4567_89ab_cdef, 0x5851_f42d_4c95_7f2d, 0x2545_f491_4f6c_dd1d];
+	let seeds = [
+		0x9e37_79b9_7f4a_7c15,
+		0xdead_beef_cafe_f00d,
+		0x0123_4567_89ab_cdef,
+		0x5851_f42d_4c95_7f2d,
+		0x2545_f491_4f6c_dd1d,
+	];
 	let runs: Vec<Coverage> = seeds.iter().map(|&seed| differential(seed, 300)).collect();
 	let total = |f: fn(&Coverage) -> usize| runs.iter().map(f).sum::<usize>();
 	// Together the runs exercised every path the differential is meant to check.

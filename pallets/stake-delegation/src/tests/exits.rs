@@ -28,9 +28,19 @@ fn a_rolling_exit_stays_exposed_to_every_round_already_open() {
 		assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(BOB), m));
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0));
 		System::assert_last_event(
-			Event::<Test>::ExitRequested { staker: ALICE, model: m, index: 0, last_round: R + 5, freed: None }.into(),
+			Event::<Test>::ExitRequested {
+				staker: ALICE,
+				model: m,
+				index: 0,
+				last_round: R + 5,
+				freed: None,
+			}
+			.into(),
 		);
-		assert_noop!(StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, 0), Error::<Test>::NotYetReleased);
+		assert_noop!(
+			StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, 0),
+			Error::<Test>::NotYetReleased
+		);
 		// Rounds 103..=105 (open before the request) still count: +1 % each of the 1,000 NMR
 		// staked on Numerai for each, as recorded when they opened.
 		for r in R + 3..=R + 5 {
@@ -208,7 +218,10 @@ fn exits_before_activation_are_bounded_per_cohort() {
 			assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(BOB), m));
 		}
 		// Eight distinct exit rounds are taken; a ninth must wait for the activation.
-		assert_noop!(StakeDelegation::request_exit(RuntimeOrigin::signed(18), m, 8), Error::<Test>::TooManyPendingExits);
+		assert_noop!(
+			StakeDelegation::request_exit(RuntimeOrigin::signed(18), m, 8),
+			Error::<Test>::TooManyPendingExits
+		);
 		assert_eq!(PreExits::<Test>::get(m, R + 2).len(), 8);
 	});
 }
@@ -217,17 +230,32 @@ fn exits_before_activation_are_bounded_per_cohort() {
 fn withdrawing_and_exiting_refuse_what_does_not_apply() {
 	build_and_execute(|| {
 		let m = alice_active(0);
-		assert_noop!(StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, 7), Error::<Test>::UnknownDelegation);
-		assert_noop!(StakeDelegation::request_exit(RuntimeOrigin::signed(BOB), m, 0), Error::<Test>::UnknownDelegation);
-		assert_noop!(StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, 0), Error::<Test>::NotExiting);
+		assert_noop!(
+			StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, 7),
+			Error::<Test>::UnknownDelegation
+		);
+		assert_noop!(
+			StakeDelegation::request_exit(RuntimeOrigin::signed(BOB), m, 0),
+			Error::<Test>::UnknownDelegation
+		);
+		assert_noop!(
+			StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, 0),
+			Error::<Test>::NotExiting
+		);
 		open_round(); // 103
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0));
-		assert_noop!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0), Error::<Test>::AlreadyExiting);
+		assert_noop!(
+			StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0),
+			Error::<Test>::AlreadyExiting
+		);
 		join(BOB, m, 100 * NMR, 0);
 		open_until(R + 5);
 		// Bob's first round (105) opened: his exit waits for the activation.
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(BOB), m, 1));
-		assert_noop!(StakeDelegation::withdraw(RuntimeOrigin::signed(BOB), m, 1), Error::<Test>::NotYetReleased);
+		assert_noop!(
+			StakeDelegation::withdraw(RuntimeOrigin::signed(BOB), m, 1),
+			Error::<Test>::NotYetReleased
+		);
 		assert_eq!(pool(m).price, ONE);
 	});
 }
@@ -242,7 +270,10 @@ fn an_exit_needing_more_fee_periods_than_one_call_settles_asks_for_settle() {
 			let r = open_round();
 			resolve_through(m, r - 1, 0);
 		}
-		assert_noop!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0), Error::<Test>::SettleFirst);
+		assert_noop!(
+			StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0),
+			Error::<Test>::SettleFirst
+		);
 		assert_ok!(StakeDelegation::settle(RuntimeOrigin::signed(BOB), ALICE, m, 0, 8));
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0));
 	});
@@ -257,6 +288,9 @@ fn with_every_opened_round_settled_an_exit_pays_out_at_once() {
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0));
 		assert_eq!(free(ALICE) - before, 1_000 * NMR);
 		assert!(Delegations::<Test>::get((ALICE, m, 0)).is_none());
-		assert!(Cohorts::<Test>::iter_prefix(m).next().is_none(), "no exit cohort for a settled round");
+		assert!(
+			Cohorts::<Test>::iter_prefix(m).next().is_none(),
+			"no exit cohort for a settled round"
+		);
 	});
 }

@@ -163,7 +163,10 @@ fn settling_late_gives_the_same_result_as_settling_every_period() {
 			settle(BOB, b, 0);
 		}
 		let (da, db) = (delegation(ALICE, a, 0), delegation(BOB, b, 0));
-		assert_eq!((da.shares, da.fees_paid, da.hwm, da.fees_through), (db.shares, db.fees_paid, db.hwm, db.fees_through));
+		assert_eq!(
+			(da.shares, da.fees_paid, da.hwm, da.fees_through),
+			(db.shares, db.fees_paid, db.hwm, db.fees_through)
+		);
 		assert_eq!(pool(a).owner_shares, pool(b).owner_shares);
 		assert!(da.fees_paid > 0);
 	});
@@ -203,7 +206,10 @@ fn recommitting_after_a_term_buys_another_term_at_the_latest_terms() {
 		run(m, R + 11, |_| 0);
 		open_round(); // 112
 		assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(DAVE), m));
-		assert_noop!(StakeDelegation::recommit(RuntimeOrigin::signed(ALICE), m, 0, 0, 0), Error::<Test>::ZeroTerm);
+		assert_noop!(
+			StakeDelegation::recommit(RuntimeOrigin::signed(ALICE), m, 0, 0, 0),
+			Error::<Test>::ZeroTerm
+		);
 		assert_noop!(
 			StakeDelegation::recommit(RuntimeOrigin::signed(ALICE), m, 0, 7, 0),
 			Error::<Test>::CommitmentNotOffered
@@ -227,7 +233,10 @@ fn recommitting_after_a_term_buys_another_term_at_the_latest_terms() {
 			prepaid: 16 * CENT
 		}));
 		join(BOB, m, 100 * NMR, 0);
-		assert_noop!(StakeDelegation::recommit(RuntimeOrigin::signed(BOB), m, 1, 10, 0), Error::<Test>::NotActive);
+		assert_noop!(
+			StakeDelegation::recommit(RuntimeOrigin::signed(BOB), m, 1, 10, 0),
+			Error::<Test>::NotActive
+		);
 	});
 }
 
@@ -247,7 +256,10 @@ fn the_owner_exits_fee_shares_like_any_staker() {
 			StakeDelegation::exit_fee_shares(RuntimeOrigin::signed(OWNER), m, 4 * CENT),
 			Error::<Test>::InsufficientFeeShares
 		);
-		assert_noop!(StakeDelegation::exit_fee_shares(RuntimeOrigin::signed(OWNER), m, 0), Error::<Test>::ZeroAmount);
+		assert_noop!(
+			StakeDelegation::exit_fee_shares(RuntimeOrigin::signed(OWNER), m, 0),
+			Error::<Test>::ZeroAmount
+		);
 		open_round(); // 105
 		assert_ok!(StakeDelegation::exit_fee_shares(RuntimeOrigin::signed(OWNER), m, 2 * CENT));
 		assert_noop!(

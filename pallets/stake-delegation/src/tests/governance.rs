@@ -15,12 +15,20 @@ fn only_governance_sets_parameters() {
 			DispatchError::BadOrigin
 		);
 		assert_noop!(
-			StakeDelegation::set_protocol_params(RuntimeOrigin::signed(ALICE), ProtocolParams::DEFAULT),
+			StakeDelegation::set_protocol_params(
+				RuntimeOrigin::signed(ALICE),
+				ProtocolParams::DEFAULT
+			),
 			DispatchError::BadOrigin
 		);
-		assert_ok!(StakeDelegation::set_protocol_params(RuntimeOrigin::root(), ProtocolParams::DEFAULT));
+		assert_ok!(StakeDelegation::set_protocol_params(
+			RuntimeOrigin::root(),
+			ProtocolParams::DEFAULT
+		));
 		assert_eq!(Parameters::<Test>::get().protocol, ProtocolParams::DEFAULT);
-		System::assert_last_event(Event::<Test>::ProtocolParamsSet { params: ProtocolParams::DEFAULT }.into());
+		System::assert_last_event(
+			Event::<Test>::ProtocolParamsSet { params: ProtocolParams::DEFAULT }.into(),
+		);
 	});
 }
 
@@ -35,15 +43,26 @@ fn every_fee_cap_outside_its_safe_range_has_its_error() {
 			Error::<Test>::MaxPerformanceFeeOutOfRange
 		);
 		assert_noop!(
-			set(FeeCaps { max_fixed_fee_per_round: Perbill::from_parts(hi.max_fixed_fee_per_round.deconstruct() + 1), ..d }),
+			set(FeeCaps {
+				max_fixed_fee_per_round: Perbill::from_parts(
+					hi.max_fixed_fee_per_round.deconstruct() + 1
+				),
+				..d
+			}),
 			Error::<Test>::MaxFixedFeeOutOfRange
 		);
 		assert_noop!(
 			set(FeeCaps { max_performance_fee_increase: Permill::from_percent(21), ..d }),
 			Error::<Test>::MaxPerformanceFeeIncreaseOutOfRange
 		);
-		assert_noop!(set(FeeCaps { min_fee_change_notice: 0, ..d }), Error::<Test>::MinFeeChangeNoticeOutOfRange);
-		assert_noop!(set(FeeCaps { max_commitment_term: 521, ..d }), Error::<Test>::MaxCommitmentTermOutOfRange);
+		assert_noop!(
+			set(FeeCaps { min_fee_change_notice: 0, ..d }),
+			Error::<Test>::MinFeeChangeNoticeOutOfRange
+		);
+		assert_noop!(
+			set(FeeCaps { max_commitment_term: 521, ..d }),
+			Error::<Test>::MaxCommitmentTermOutOfRange
+		);
 		assert_ok!(set(hi));
 		assert_ok!(set(FeeCaps::SAFE.0));
 	});
@@ -54,18 +73,42 @@ fn every_protocol_parameter_outside_its_safe_range_has_its_error() {
 	build_and_execute(|| {
 		let set = |p| StakeDelegation::set_protocol_params(RuntimeOrigin::root(), p);
 		let d = ProtocolParams::DEFAULT;
-		assert_noop!(set(ProtocolParams { activation_lag: 11, ..d }), Error::<Test>::ActivationLagOutOfRange);
-		assert_noop!(set(ProtocolParams { bond_ratio: Perbill::from_percent(4), ..d }), Error::<Test>::BondRatioOutOfRange);
-		assert_noop!(set(ProtocolParams { grace_rounds: 0, ..d }), Error::<Test>::GraceRoundsOutOfRange);
-		assert_noop!(set(ProtocolParams { grace_rounds: 21, ..d }), Error::<Test>::GraceRoundsOutOfRange);
-		assert_noop!(set(ProtocolParams { model_cap: Perbill::zero(), ..d }), Error::<Test>::ModelCapOutOfRange);
-		assert_noop!(set(ProtocolParams { operator_cap: Perbill::zero(), ..d }), Error::<Test>::OperatorCapOutOfRange);
+		assert_noop!(
+			set(ProtocolParams { activation_lag: 11, ..d }),
+			Error::<Test>::ActivationLagOutOfRange
+		);
+		assert_noop!(
+			set(ProtocolParams { bond_ratio: Perbill::from_percent(4), ..d }),
+			Error::<Test>::BondRatioOutOfRange
+		);
+		assert_noop!(
+			set(ProtocolParams { grace_rounds: 0, ..d }),
+			Error::<Test>::GraceRoundsOutOfRange
+		);
+		assert_noop!(
+			set(ProtocolParams { grace_rounds: 21, ..d }),
+			Error::<Test>::GraceRoundsOutOfRange
+		);
+		assert_noop!(
+			set(ProtocolParams { model_cap: Perbill::zero(), ..d }),
+			Error::<Test>::ModelCapOutOfRange
+		);
+		assert_noop!(
+			set(ProtocolParams { operator_cap: Perbill::zero(), ..d }),
+			Error::<Test>::OperatorCapOutOfRange
+		);
 		assert_noop!(
 			set(ProtocolParams { caps_from_total: 100_000_001 * NMR, ..d }),
 			Error::<Test>::CapsFromTotalOutOfRange
 		);
-		assert_noop!(set(ProtocolParams { fee_period: 4, ..d }), Error::<Test>::FeePeriodOutOfRange);
-		assert_noop!(set(ProtocolParams { fee_period: 101, ..d }), Error::<Test>::FeePeriodOutOfRange);
+		assert_noop!(
+			set(ProtocolParams { fee_period: 4, ..d }),
+			Error::<Test>::FeePeriodOutOfRange
+		);
+		assert_noop!(
+			set(ProtocolParams { fee_period: 101, ..d }),
+			Error::<Test>::FeePeriodOutOfRange
+		);
 		assert_ok!(set(ProtocolParams::SAFE.0));
 		assert_ok!(set(ProtocolParams::SAFE.1));
 	});
@@ -88,7 +131,8 @@ fn the_registry_checks_terms_against_the_caps_governance_sets() {
 			Registry::set_terms(RuntimeOrigin::signed(OWNER), m, greedy.clone(), None),
 			pallet_model_registry::Error::<Test>::PerformanceFeeIncreaseTooLarge
 		);
-		let caps = FeeCaps { max_performance_fee_increase: Permill::from_percent(10), ..FeeCaps::DEFAULT };
+		let caps =
+			FeeCaps { max_performance_fee_increase: Permill::from_percent(10), ..FeeCaps::DEFAULT };
 		assert_ok!(StakeDelegation::set_fee_caps(RuntimeOrigin::root(), caps));
 		assert_ok!(Registry::set_terms(RuntimeOrigin::signed(OWNER), m, greedy, None));
 	});

@@ -66,10 +66,24 @@ fn the_staker_consents_to_the_terms_they_read() {
 			Error::<Test>::TermsChanged
 		);
 		assert_noop!(
-			StakeDelegation::delegate(RuntimeOrigin::signed(ALICE), m, 100 * NMR, 0, 1, Some(H256::zero())),
+			StakeDelegation::delegate(
+				RuntimeOrigin::signed(ALICE),
+				m,
+				100 * NMR,
+				0,
+				1,
+				Some(H256::zero())
+			),
 			Error::<Test>::DocumentChanged
 		);
-		assert_ok!(StakeDelegation::delegate(RuntimeOrigin::signed(ALICE), m, 100 * NMR, 0, 1, None));
+		assert_ok!(StakeDelegation::delegate(
+			RuntimeOrigin::signed(ALICE),
+			m,
+			100 * NMR,
+			0,
+			1,
+			None
+		));
 	});
 }
 
@@ -87,10 +101,12 @@ fn every_refusal_has_its_error_and_changes_nothing() {
 			BoundedVec::truncate_from(b"model".to_vec()),
 		));
 		assert_noop!(delegate(ALICE, model(), 100 * NMR, 0), Error::<Test>::ModelNotActive);
-		assert_ok!(<Registry as numerstake_primitives::OwnershipAttestation<AccountId>>::attest_ownership(
-			&model(),
-			&OWNER
-		));
+		assert_ok!(
+			<Registry as numerstake_primitives::OwnershipAttestation<AccountId>>::attest_ownership(
+				&model(),
+				&OWNER
+			)
+		);
 		assert_noop!(delegate(ALICE, model(), 100 * NMR, 0), Error::<Test>::ModelNotActive);
 		assert_ok!(Registry::set_terms(RuntimeOrigin::signed(OWNER), model(), basic_terms(), None));
 		assert_noop!(delegate(ALICE, model(), 100 * NMR, 0), Error::<Test>::NoPool);
@@ -133,7 +149,11 @@ fn concentration_caps_bind_once_enough_is_delegated() {
 		// Two models of different owners; caps from 1,000 NMR: 50 % per model, 60 % per owner.
 		let m = bonded_model();
 		register_active(OTHER_OWNER, other_model(), basic_terms());
-		assert_ok!(StakeDelegation::bond(RuntimeOrigin::signed(OTHER_OWNER), other_model(), 100_000 * NMR));
+		assert_ok!(StakeDelegation::bond(
+			RuntimeOrigin::signed(OTHER_OWNER),
+			other_model(),
+			100_000 * NMR
+		));
 		let mut params = ProtocolParams::DEFAULT;
 		params.caps_from_total = 1_000 * NMR;
 		params.model_cap = Perbill::from_percent(50);
@@ -176,7 +196,10 @@ fn joins_of_one_round_share_a_cohort_and_later_rounds_get_their_own() {
 		join(CHARLIE, m, 30 * NMR, 0);
 		let p = pool(m);
 		assert_eq!(p.pending.len(), 2);
-		assert_eq!((p.pending[0].round, p.pending[0].principal, p.pending[0].members), (START_ROUND + 2, 150 * NMR, 2));
+		assert_eq!(
+			(p.pending[0].round, p.pending[0].principal, p.pending[0].members),
+			(START_ROUND + 2, 150 * NMR, 2)
+		);
 		assert_eq!((p.pending[1].round, p.pending[1].principal), (START_ROUND + 3, 30 * NMR));
 		// Round 101 opened: its requirement was recorded before Charlie joined (nothing exposed).
 		assert_eq!(requirement_of(m, START_ROUND + 1), 0);
@@ -216,7 +239,10 @@ fn a_pool_behind_the_rounds_asks_for_catch_up() {
 			Error::<Test>::CatchUpRequired
 		);
 		assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(BOB), m));
-		assert_noop!(StakeDelegation::catch_up(RuntimeOrigin::signed(BOB), m), Error::<Test>::AlreadyCaughtUp);
+		assert_noop!(
+			StakeDelegation::catch_up(RuntimeOrigin::signed(BOB), m),
+			Error::<Test>::AlreadyCaughtUp
+		);
 		join(ALICE, m, 100 * NMR, 0);
 	});
 }

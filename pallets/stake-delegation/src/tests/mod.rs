@@ -66,9 +66,11 @@ pub fn register_active(owner: AccountId, model: ModelId, terms: Terms) {
 		BoundedVec::truncate_from(model.to_text().to_vec()),
 		BoundedVec::truncate_from(b"model".to_vec()),
 	));
-	assert_ok!(<Registry as numerstake_primitives::OwnershipAttestation<AccountId>>::attest_ownership(
-		&model, &owner
-	));
+	assert_ok!(
+		<Registry as numerstake_primitives::OwnershipAttestation<AccountId>>::attest_ownership(
+			&model, &owner
+		)
+	);
 	assert_ok!(Registry::set_terms(RuntimeOrigin::signed(owner), model, terms, None));
 }
 
@@ -93,7 +95,14 @@ pub fn version(m: ModelId) -> u32 {
 /// `who` delegates `amount` to `m` for `term` rounds; returns the delegation's index.
 pub fn join(who: AccountId, m: ModelId, amount: Balance, term: RoundIndex) -> DelegationIndex {
 	let index = Pools::<Test>::get(m).unwrap().next_index;
-	assert_ok!(StakeDelegation::delegate(RuntimeOrigin::signed(who), m, amount, term, version(m), None));
+	assert_ok!(StakeDelegation::delegate(
+		RuntimeOrigin::signed(who),
+		m,
+		amount,
+		term,
+		version(m),
+		None
+	));
 	index
 }
 

@@ -111,7 +111,12 @@ fn fixed(per_round: u128, served: u32, discount: Permill) -> u128 {
 }
 
 impl Reference {
-	pub fn new(current: RoundIndex, fee_period: RoundIndex, bond: u128, terms: Terms<u128>) -> Self {
+	pub fn new(
+		current: RoundIndex,
+		fee_period: RoundIndex,
+		bond: u128,
+		terms: Terms<u128>,
+	) -> Self {
 		let mut end = current + 1;
 		while (end + 1) % fee_period != 0 {
 			end += 1;
@@ -172,9 +177,10 @@ impl Reference {
 			}
 		}
 		// Dust: shares nobody holds (activation left-overs) stay exposed.
-		let held: u128 = self.delegations.iter().filter(|d| d.st == St::Active).map(|d| d.shares).sum::<u128>() +
-			self.owner_shares +
-			self.exit_shares.values().sum::<u128>();
+		let held: u128 =
+			self.delegations.iter().filter(|d| d.st == St::Active).map(|d| d.shares).sum::<u128>()
+				+ self.owner_shares
+				+ self.exit_shares.values().sum::<u128>();
 		s += self.shares - held;
 		value(s, self.price) + p
 	}
@@ -194,10 +200,17 @@ impl Reference {
 		let v = self.terms.len() as u32 - 1;
 		let t = &self.terms[v as usize].1;
 		let option = t.commitment(term).expect("offered");
-		let prepaid = if term == 0 { 0 } else { fixed(t.fixed_fee_per_round(principal), term, option.discount) };
+		let prepaid = if term == 0 {
+			0
+		} else {
+			fixed(t.fixed_fee_per_round(principal), term, option.discount)
+		};
 		let first_round = self.current + 1 + self.lag;
-		let commitments =
-			if term == 0 { vec![] } else { vec![(first_round, first_round + term - 1, v, option.discount)] };
+		let commitments = if term == 0 {
+			vec![]
+		} else {
+			vec![(first_round, first_round + term - 1, v, option.discount)]
+		};
 		self.delegations.push(RefDelegation {
 			principal,
 			prepaid,
@@ -229,8 +242,8 @@ impl Reference {
 		let last = match binding {
 			None => current,
 			Some((start, end, _, _)) => {
-				let freed = self.under_bonded_since.is_some_and(|s| current >= s + self.grace) ||
-					self.last_breach.is_some_and(|b| b >= start);
+				let freed = self.under_bonded_since.is_some_and(|s| current >= s + self.grace)
+					|| self.last_breach.is_some_and(|b| b >= start);
 				if freed {
 					current
 				} else {
@@ -308,9 +321,16 @@ impl Reference {
 		let price = self.price;
 		// 1. Activation, cohort by cohort.
 		let members: Vec<usize> = (0..self.delegations.len())
-			.filter(|&i| self.delegations[i].first_round == r && matches!(self.delegations[i].st, St::Queued | St::QueuedExit(_)))
+			.filter(|&i| {
+				self.delegations[i].first_round == r
+					&& matches!(self.delegations[i].st, St::Queued | St::QueuedExit(_))
+			})
 			.collect();
-		let staying: u128 = members.iter().filter(|&&i| self.delegations[i].st == St::Queued).map(|&i| self.delegations[i].principal).sum();
+		let staying: u128 = members
+			.iter()
+			.filter(|&&i| self.delegations[i].st == St::Queued)
+			.map(|&i| self.delegations[i].principal)
+			.sum();
 		self.shares += shares(staying, price);
 		let mut by_exit: BTreeMap<RoundIndex, u128> = BTreeMap::new();
 		let mut prepaid = 0;
@@ -350,7 +370,8 @@ impl Reference {
 						self.price += muldiv(paid, ONE, self.shares, false);
 					}
 				} else if payout < 0 {
-					let loss = muldiv(m, exposed, at_risk, false).min(value(self.shares, self.price));
+					let loss =
+						muldiv(m, exposed, at_risk, false).min(value(self.shares, self.price));
 					let repaid = loss.min(self.debt);
 					self.debt -= repaid;
 					if self.shares > 0 {
@@ -513,7 +534,8 @@ impl Reference {
 		let note_grace = |this: &mut Self| {
 			if let Some(s) = this.under_bonded_since {
 				if current >= s + this.grace {
-					this.last_breach = Some(this.last_breach.map_or(s + this.grace, |b| b.max(s + this.grace)));
+					this.last_breach =
+						Some(this.last_breach.map_or(s + this.grace, |b| b.max(s + this.grace)));
 				}
 			}
 		};

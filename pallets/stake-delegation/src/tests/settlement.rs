@@ -113,7 +113,9 @@ fn a_gain_the_bond_cannot_pay_is_owner_debt() {
 			let p = p.as_mut().unwrap();
 			p.bond = 150 * NMR;
 		});
-		assert_ok!(<Balances as polkadot_sdk::frame_support::traits::fungible::MutateHold<AccountId>>::release(
+		assert_ok!(<Balances as polkadot_sdk::frame_support::traits::fungible::MutateHold<
+			AccountId,
+		>>::release(
 			&HoldReason::OwnerBond.into(),
 			&OWNER,
 			850 * NMR,
@@ -151,7 +153,9 @@ fn an_exit_cohort_leaves_at_the_price_after_its_last_round() {
 		let before = free(ALICE);
 		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, 0));
 		assert_eq!(free(ALICE), before + 1_010 * NMR);
-		assert!(events().iter().any(|e| matches!(e, Event::Withdrawn { amount, .. } if *amount == 1_010 * NMR)));
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, Event::Withdrawn { amount, .. } if *amount == 1_010 * NMR)));
 		// Round 104 exposes only Bob.
 		open_round();
 		resolve(m, R + 4, 3_030 * NMR, 0);
