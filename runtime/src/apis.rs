@@ -30,7 +30,7 @@ use numerstake_primitives::ModelId;
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt,
 	ModelRegistry, Nonce, RoundOracle, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
-	System, TransactionPayment, VERSION,
+	StakeDelegation, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -272,6 +272,24 @@ impl_runtime_apis! {
 
 		fn status() -> pallet_round_oracle_runtime_api::OracleStatus<AccountId> {
 			RoundOracle::status()
+		}
+	}
+
+	impl pallet_stake_delegation_runtime_api::StakeDelegationApi<Block, AccountId> for Runtime {
+		fn pool(model: ModelId) -> Option<pallet_stake_delegation_runtime_api::PoolView<AccountId>> {
+			StakeDelegation::pool_view(model)
+		}
+
+		fn positions(staker: AccountId) -> Vec<pallet_stake_delegation_runtime_api::PositionView> {
+			StakeDelegation::positions_of(staker)
+		}
+
+		fn quote(
+			model: ModelId,
+			principal: Balance,
+			term_rounds: numerstake_primitives::RoundIndex,
+		) -> Option<pallet_stake_delegation_runtime_api::Quote> {
+			StakeDelegation::quote(model, principal, term_rounds)
 		}
 	}
 

@@ -27,6 +27,7 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_proxy, Proxy]
 	[pallet_model_registry, ModelRegistry]
 	[pallet_round_oracle, RoundOracle]
+	[pallet_stake_delegation, StakeDelegation]
 );
 
 impl frame_system_benchmarking::Config for Runtime {}

@@ -74,7 +74,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("numerstake"),
 	impl_name: Cow::Borrowed("numerstake-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -207,4 +207,6 @@ mod runtime {
 	pub type ModelRegistry = pallet_model_registry;
 	#[runtime::pallet_index(21)]
 	pub type RoundOracle = pallet_round_oracle;
+	#[runtime::pallet_index(22)]
+	pub type StakeDelegation = pallet_stake_delegation;
 }

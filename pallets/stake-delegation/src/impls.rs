@@ -44,6 +44,34 @@ impl<T: Config> DelegationInspect<T::AccountId> for Pallet<T> {
 	}
 }
 
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: Config> Pallet<T> {
+	/// Makes `who` a delegator of `model` (for other pallets' benchmarks): a queued delegation
+	/// record, without money.
+	pub fn benchmark_delegator(model: &ModelId, who: &T::AccountId) {
+		Delegations::<T>::insert(
+			(who, *model, u32::MAX),
+			Delegation {
+				principal: 0,
+				prepaid: 0,
+				first_round: RoundIndex::MAX,
+				joined_version: 0,
+				stage: Stage::Queued,
+				epoch: 0,
+				shares: 0,
+				commitments: Default::default(),
+				terms_version: 0,
+				hwm: 0,
+				fees_through: 0,
+				served_through: 0,
+				next_fee_round: 0,
+				exit_fee_shares: 0,
+				fees_paid: 0,
+			},
+		);
+	}
+}
+
 #[cfg(any(feature = "try-runtime", feature = "std", test))]
 mod checks {
 	use super::*;

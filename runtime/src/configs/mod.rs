@@ -1,5 +1,6 @@
 //! Pallet configurations of the runtime, grouped by concern.
 
+pub mod delegation;
 pub mod governance;
 pub mod oracle;
 pub mod proxy;
@@ -21,7 +22,7 @@ use polkadot_sdk::{
 			VariantCountOf,
 		},
 		weights::{
-			constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+			constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 			ConstantMultiplier, Weight,
 		},
 		PalletId,
@@ -71,7 +72,8 @@ impl frame_system::Config for Runtime {
 	type Nonce = Nonce;
 	type Hash = Hash;
 	type BlockHashCount = BlockHashCount;
-	type DbWeight = RocksDbWeight;
+	// The node stores state in ParityDB (no RocksDB is built in), so weights use its costs.
+	type DbWeight = ParityDbWeight;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;

@@ -31,8 +31,8 @@ impl pallet_round_oracle::Config for Runtime {
 	type AuthorityId = pallet_round_oracle::crypto::OracleAuthId;
 	type Registry = ModelRegistry;
 	type Consistency = ModelRegistry;
-	// The stake-delegation pallet settles here once it lands.
-	type OnRoundFinalized = ();
+	// The stake-delegation pallet settles each model's pool here.
+	type OnRoundFinalized = crate::StakeDelegation;
 	type GovernanceOrigin = EnsureRootOrHalfCouncil;
 	type UnixTime = Timestamp;
 	type MaxOperators = ConstU32<16>;

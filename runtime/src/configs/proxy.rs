@@ -36,13 +36,25 @@ pub enum ProxyType {
 	/// Council and membership business.
 	Governance,
 	/// Staking automation: only the calls that end or tidy a position and return money to the
-	/// staker (request an exit, settle fees, withdraw), and batches of them. The delegation pallet
-	/// adds those calls; until then a bot may only batch, which dispatches nothing it could not
-	/// do alone because the proxy filter applies to every call inside the batch.
+	/// staker (request an exit, settle fees, withdraw, bring a pool up to date), and batches of
+	/// them (the proxy filter applies to every call inside a batch too). A bot can never
+	/// delegate, recommit or send the staker's NMR anywhere.
 	StakingBot,
 }
 
 impl ProxyType {
+	fn is_staking_upkeep(call: &RuntimeCall) -> bool {
+		matches!(
+			call,
+			RuntimeCall::StakeDelegation(
+				pallet_stake_delegation::Call::request_exit { .. }
+					| pallet_stake_delegation::Call::settle { .. }
+					| pallet_stake_delegation::Call::withdraw { .. }
+					| pallet_stake_delegation::Call::catch_up { .. }
+			)
+		)
+	}
+
 	fn allows_utility_batch(call: &RuntimeCall) -> bool {
 		matches!(
 			call,
@@ -64,7 +76,9 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 				matches!(call, RuntimeCall::Council(..) | RuntimeCall::CouncilMembership(..))
 					|| Self::allows_utility_batch(call)
 			},
-			ProxyType::StakingBot => Self::allows_utility_batch(call),
+			ProxyType::StakingBot => {
+				Self::is_staking_upkeep(call) || Self::allows_utility_batch(call)
+			},
 		}
 	}
 
