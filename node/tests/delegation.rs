@@ -1,0 +1,213 @@
+//! Stake delegation end to end: a dev node reads the local Numerai fixture; Bob, who owns a
+//! demo model, publishes terms and bonds; Eve delegates, all with signed transactions over
+//! JSON-RPC. The oracle's off-chain worker finalises the model's rounds and the pool settles
+//! them; Eve exits and withdraws. Throughout, every planck is accounted for: the pool account
+//! and Bob's bond together hold exactly what Eve and Bob put in.
+
+mod common;
+
+use codec::{Decode, Encode};
+use common::{
+	scratch_dir,
+	tx::{hex, submit, unhex},
+	Node,
+};
+use numerai_fixture::{Clock, Config, Fault, Fixture, PayoutShape, World};
+use numerstake_primitives::{
+	terms::{ladder, CommitmentOption, Terms},
+	ModelId,
+};
+use numerstake_runtime::{AccountId, RuntimeCall, NMR};
+use pallet_stake_delegation_runtime_api::{PoolView, PositionStage, PositionView};
+use polkadot_sdk::{
+	frame_support::BoundedVec,
+	sp_core::hashing::{blake2_128, twox_128},
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::Permill,
+};
+use serde_json::json;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+fn call_api<T: Decode>(node: &Node, method: &str, args: impl Encode) -> Result<T, String> {
+	let out = node.rpc("state_call", json!([method, hex(&args.encode())]))?;
+	let bytes = unhex(out.as_str().ok_or("state_call result not a string")?)?;
+	T::decode(&mut &bytes[..]).map_err(|e| e.to_string())
+}
+
+/// An account's free balance, read from `System::Account` storage.
+fn free_balance(node: &Node, who: &AccountId) -> u128 {
+	let mut key = twox_128(b"System").to_vec();
+	key.extend(twox_128(b"Account"));
+	key.extend(blake2_128(who.as_ref()));
+	key.extend(who.as_ref() as &[u8]);
+	let value = node.rpc("state_getStorage", json!([hex(&key)])).expect("storage read");
+	let Some(text) = value.as_str() else { return 0 };
+	let info = polkadot_sdk::frame_system::AccountInfo::<
+		u32,
+		polkadot_sdk::pallet_balances::AccountData<u128>,
+	>::decode(&mut &unhex(text).expect("hex")[..])
+	.expect("account info");
+	info.data.free
+}
+
+fn wait_for<T>(node: &Node, what: &str, secs: u64, mut f: impl FnMut() -> Option<T>) -> T {
+	let deadline = Instant::now() + Duration::from_secs(secs);
+	loop {
+		if let Some(v) = f() {
+			return v;
+		}
+		assert!(
+			Instant::now() < deadline,
+			"{what} did not happen in time; node log:\n{}",
+			node.log_text().lines().rev().take(40).collect::<Vec<_>>().join("\n")
+		);
+		std::thread::sleep(Duration::from_secs(2));
+	}
+}
+
+/// `call` after bringing the pool up to date (`catch_up` fails harmlessly when it is), as a
+/// wallet sends it.
+fn up_to_date(
+	model: ModelId,
+	call: pallet_stake_delegation::Call<numerstake_runtime::Runtime>,
+) -> RuntimeCall {
+	RuntimeCall::Utility(polkadot_sdk::pallet_utility::Call::force_batch {
+		calls: vec![
+			RuntimeCall::StakeDelegation(pallet_stake_delegation::Call::catch_up { model }),
+			RuntimeCall::StakeDelegation(call),
+		],
+	})
+}
+
+fn free_terms() -> Terms<u128> {
+	Terms {
+		capacity: 1_000_000 * NMR,
+		min_delegation: 10 * NMR,
+		max_delegation: 100_000 * NMR,
+		fixed_fee: ladder(&[]),
+		performance_fee: ladder(&[]),
+		commitments: BoundedVec::truncate_from(vec![CommitmentOption {
+			term_rounds: 0,
+			discount: Permill::zero(),
+		}]),
+		document: None,
+	}
+}
+
+#[test]
+fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
+	let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+	let fixture = Fixture::start(Config {
+		listen: "127.0.0.1:0".parse().unwrap(),
+		world: World::synthetic(11, 0),
+		clock: Clock { start: now + 20, first_round: 3_000, round_secs: 12, resolve_after: 2 },
+		shape: PayoutShape::Sum,
+		fault: Fault::None,
+	})
+	.expect("start the fixture");
+	let dir = scratch_dir("delegation");
+	let node =
+		Node::start("delegation", &dir, &["--dev", "--tmp", "--numerai-endpoint", &fixture.url()]);
+	node.wait_for_rpc(Duration::from_secs(120));
+	node.wait_for_heights(1, 0, Duration::from_secs(120));
+
+	let (bob, eve) = (Sr25519Keyring::Bob, Sr25519Keyring::Eve);
+	let (id, _) = numerstake_numerai::DEMO_MODELS[0];
+	let model = ModelId::parse(id.as_bytes()).unwrap();
+
+	// Bob publishes terms and bonds 10,000 NMR; Eve delegates 1,000 NMR (bringing the pool up
+	// to date first, as a wallet would).
+	let set_terms = RuntimeCall::ModelRegistry(pallet_model_registry::Call::set_terms {
+		model,
+		terms: free_terms(),
+		effective_round: None,
+	});
+	let bond = RuntimeCall::StakeDelegation(pallet_stake_delegation::Call::bond {
+		model,
+		amount: 10_000 * NMR,
+	});
+	submit(&node, bob, set_terms).expect("terms accepted into the pool");
+	submit(&node, bob, bond).expect("bond accepted into the pool");
+	let pool: PoolView<AccountId> = wait_for(&node, "the pool opening", 120, || {
+		call_api::<Option<PoolView<AccountId>>>(&node, "StakeDelegationApi_pool", model)
+			.ok()
+			.flatten()
+	});
+	let account = pool.account.clone();
+	let eve_before = free_balance(&node, &eve.to_account_id());
+	let join = up_to_date(
+		model,
+		pallet_stake_delegation::Call::delegate {
+			model,
+			principal: 1_000 * NMR,
+			term_rounds: 0,
+			terms_version: 0,
+			document_hash: None,
+		},
+	);
+	submit(&node, eve, join).expect("delegation accepted into the pool");
+	let positions = |node: &Node| -> Vec<PositionView> {
+		call_api(node, "StakeDelegationApi_positions", eve.to_account_id()).unwrap_or_default()
+	};
+	let position = wait_for(&node, "the delegation", 120, || positions(&node).into_iter().next());
+	assert_eq!(position.principal, 1_000 * NMR);
+	let first_round = position.first_round;
+	assert!(free_balance(&node, &eve.to_account_id()) < eve_before - 1_000 * NMR + NMR / 10);
+
+	// The money is all there: in the pool account (beyond its deposit) or in Bob's bond.
+	let conserved = |node: &Node| {
+		let pool: PoolView<AccountId> =
+			call_api::<Option<PoolView<AccountId>>>(node, "StakeDelegationApi_pool", model)
+				.unwrap()
+				.unwrap();
+		let held = free_balance(node, &account) + pool.bond;
+		(pool, held)
+	};
+	let ed = numerstake_runtime::EXISTENTIAL_DEPOSIT;
+	let (_, held) = conserved(&node);
+	assert_eq!(held, 11_000 * NMR + ed);
+
+	// The oracle settles two rounds Eve is exposed to.
+	let (pool, _) = wait_for(&node, "two settled rounds", 240, || {
+		let (pool, held) = conserved(&node);
+		(pool.last_finalised.is_some_and(|l| l > first_round)).then_some((pool, held))
+	});
+	let position = positions(&node).into_iter().next().expect("position");
+	assert_eq!(position.stage, PositionStage::Active);
+	assert_eq!(position.value, position.shares * pool.price / NMR);
+	let (pool, held) = conserved(&node);
+	// Gains came out of the bond into the pool, losses went to what Bob may claim.
+	assert_eq!(held, 11_000 * NMR + ed, "pool account + bond after settlement");
+	assert!(pool.owner_payable <= 1_000 * NMR);
+
+	// Eve leaves; once her last round is settled she withdraws.
+	let exit = up_to_date(model, pallet_stake_delegation::Call::request_exit { model, index: 0 });
+	submit(&node, eve, exit).expect("exit accepted into the pool");
+	let release =
+		wait_for(&node, "the exit", 60, || positions(&node).into_iter().next()?.release_round);
+	let value = wait_for(&node, "the release", 240, || {
+		let p = positions(&node).into_iter().next()?;
+		(p.stage == PositionStage::Withdrawable).then_some(p.value)
+	});
+	let pool_before = free_balance(&node, &account);
+	let withdraw = up_to_date(model, pallet_stake_delegation::Call::withdraw { model, index: 0 });
+	submit(&node, eve, withdraw).expect("withdrawal accepted into the pool");
+	wait_for(&node, "the withdrawal", 60, || positions(&node).is_empty().then_some(()));
+	assert_eq!(
+		pool_before - free_balance(&node, &account),
+		value,
+		"the pool paid exactly the position's value"
+	);
+	let (pool, _) = conserved(&node);
+	assert!(pool.last_finalised.is_some_and(|l| l >= release));
+	assert_eq!(pool.delegations, 0);
+	eprintln!(
+		"delegation e2e: first round {first_round}, released after {release}, withdrew {value} planck, price {}",
+		pool.price
+	);
+
+	let status = node.stop();
+	assert!(status.success(), "node exited with {status}");
+	fixture.stop();
+	let _ = std::fs::remove_dir_all(dir);
+}
