@@ -21,7 +21,7 @@ use numerstake_runtime::{AccountId, RuntimeCall, NMR};
 use pallet_stake_delegation_runtime_api::{PoolView, PositionStage, PositionView};
 use polkadot_sdk::{
 	frame_support::BoundedVec,
-	sp_core::hashing::{blake2_128, twox_128},
+	sp_io::hashing::{blake2_128, twox_128},
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::Permill,
 };
