@@ -545,7 +545,7 @@ pub mod pallet {
 		/// `OperatorConcentration`, `TooManyPendingCohorts`, `TooManyVersionsInUse`,
 		/// `InsufficientBalance`, `Overflow`.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::delegate().saturating_add(T::WeightInfo::record_round().saturating_mul(INLINE_CATCH_UP.into())))]
+		#[pallet::weight(T::WeightInfo::delegate().saturating_add(inline_catch_up::<T>()))]
 		pub fn delegate(
 			origin: OriginFor<T>,
 			model: ModelId,
@@ -581,7 +581,7 @@ pub mod pallet {
 		/// `UnknownDelegation`, `NoPool`, `CatchUpRequired`, `AlreadyExiting`, `SettleFirst`,
 		/// `TooManyPendingExits`, `InsufficientBalance` (refund), `Overflow`.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::request_exit().saturating_add(T::WeightInfo::record_round().saturating_mul(INLINE_CATCH_UP.into())))]
+		#[pallet::weight(T::WeightInfo::request_exit().saturating_add(inline_catch_up::<T>()))]
 		pub fn request_exit(
 			origin: OriginFor<T>,
 			model: ModelId,
@@ -599,7 +599,7 @@ pub mod pallet {
 		/// `UnknownDelegation`, `NoPool`, `CatchUpRequired`, `NotExiting`, `NotYetReleased`,
 		/// `SettleFirst`, `CannotReceive`, `Overflow`.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::withdraw())]
+		#[pallet::weight(T::WeightInfo::withdraw().saturating_add(inline_catch_up::<T>()))]
 		pub fn withdraw(
 			origin: OriginFor<T>,
 			model: ModelId,
@@ -618,7 +618,7 @@ pub mod pallet {
 		/// `NoTerms`, `TermsChanged`, `CommitmentNotOffered`, `SettleFirst`,
 		/// `TooManyCommitments`, `TooManyVersionsInUse`, `InsufficientBalance`, `Overflow`.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::recommit())]
+		#[pallet::weight(T::WeightInfo::recommit().saturating_add(inline_catch_up::<T>()))]
 		pub fn recommit(
 			origin: OriginFor<T>,
 			model: ModelId,
@@ -661,7 +661,7 @@ pub mod pallet {
 		/// `UnknownModel`, `NotOwner`, `ModelNotActive`, `ZeroAmount`, `PoolHasObligations`,
 		/// `InsufficientBalance`, `Overflow`.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::bond())]
+		#[pallet::weight(T::WeightInfo::bond().saturating_add(inline_catch_up::<T>()))]
 		pub fn bond(origin: OriginFor<T>, model: ModelId, amount: Balance) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_bond(who, model, amount)
@@ -674,7 +674,7 @@ pub mod pallet {
 		/// `NoPool`, `NotOwner`, `ZeroAmount`, `InDebt`, `CatchUpRequired`, `AmountExceedsBond`,
 		/// `BondBelowRequirement`.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::unbond())]
+		#[pallet::weight(T::WeightInfo::unbond().saturating_add(inline_catch_up::<T>()))]
 		pub fn unbond(origin: OriginFor<T>, model: ModelId, amount: Balance) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_unbond(who, model, amount)
@@ -687,7 +687,7 @@ pub mod pallet {
 		/// `NoPool`, `NotOwner`, `ZeroAmount`, `InDebt`, `CatchUpRequired`,
 		/// `InsufficientFeeShares`, `FeeExitPending`.
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::exit_fee_shares())]
+		#[pallet::weight(T::WeightInfo::exit_fee_shares().saturating_add(inline_catch_up::<T>()))]
 		pub fn exit_fee_shares(
 			origin: OriginFor<T>,
 			model: ModelId,
@@ -703,7 +703,7 @@ pub mod pallet {
 		/// ### Errors
 		/// `NoPool`, `NotOwner`, `CatchUpRequired`, `NoFeeExit`, `NotYetReleased`, `Overflow`.
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::withdraw_fee_exit())]
+		#[pallet::weight(T::WeightInfo::withdraw_fee_exit().saturating_add(inline_catch_up::<T>()))]
 		pub fn withdraw_fee_exit(
 			origin: OriginFor<T>,
 			model: ModelId,
@@ -719,7 +719,7 @@ pub mod pallet {
 		/// ### Errors
 		/// `NoPool`, `NotOwner`, `NothingToClaim`, `CatchUpRequired`.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::claim_owner_payable())]
+		#[pallet::weight(T::WeightInfo::claim_owner_payable().saturating_add(inline_catch_up::<T>()))]
 		pub fn claim_owner_payable(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_claim_owner_payable(who, model)
@@ -767,6 +767,11 @@ pub mod pallet {
 			Ok(())
 		}
 	}
+}
+
+/// The most a call spends recording opened rounds inline ([`INLINE_CATCH_UP`] rounds).
+pub fn inline_catch_up<T: Config>() -> polkadot_sdk::frame_support::weights::Weight {
+	T::WeightInfo::record_round().saturating_mul(INLINE_CATCH_UP.into())
 }
 
 /// The current fee caps, for the registry's terms checks.

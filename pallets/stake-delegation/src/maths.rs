@@ -327,6 +327,40 @@ mod tests {
 			prop_assert!(value_of(s, p).unwrap() <= fee);
 		}
 
+		/// A discounted fixed fee lies between the discounted exact amount (rounded) and the gross,
+		/// and grows with the rounds served.
+		#[test]
+		fn fixed_fees_discount_exactly_and_grow_with_service(per in 0..=NMR, n in 0u32..=520, d in 0u32..=1_000_000) {
+			let discount = Permill::from_parts(d);
+			let fee = fixed_fee(per, n, discount).unwrap();
+			let gross = per * u128::from(n);
+			prop_assert!(fee <= gross);
+			prop_assert!(fee + 1 >= gross - discount.mul_floor(gross));
+			prop_assert!(fixed_fee(per, n + 1, discount).unwrap() >= fee);
+		}
+
+		/// A discounted rate never exceeds the rate, and a full discount leaves nothing.
+		#[test]
+		fn discounted_rates_never_exceed_the_rate(r in 0u32..=1_000_000, d in 0u32..=1_000_000) {
+			let rate = Permill::from_parts(r);
+			prop_assert!(discounted(rate, Permill::from_parts(d)) <= rate);
+			prop_assert_eq!(discounted(rate, Permill::one()), Permill::zero());
+			prop_assert_eq!(discounted(rate, Permill::zero()), rate);
+		}
+
+		/// The performance fee is at most its rate of the gain, and zero below the mark.
+		#[test]
+		fn performance_fees_take_at_most_their_share_of_the_gain(shares in 0..=MAX_AMOUNT, hwm in price(), p in price(), r in 0u32..=500_000) {
+			let rate = Permill::from_parts(r);
+			let fee = performance_fee(shares, hwm, p, rate).unwrap();
+			if p <= hwm {
+				prop_assert_eq!(fee, 0);
+			} else {
+				prop_assert!(fee <= value_of(shares, p - hwm).unwrap());
+				prop_assert!(fee <= rate.mul_ceil(value_of(shares, p - hwm).unwrap()));
+			}
+		}
+
 		/// The calendar's period end is the first at or after the round.
 		#[test]
 		fn period_end_is_the_first_boundary(round in 0u32..1_000_000, period in 1u32..=100) {

@@ -174,7 +174,6 @@ fn concentration_caps_bind_once_enough_is_delegated() {
 		);
 		// The other model may take stake: 900 of 1,800 is 50 % for each.
 		join(BOB, other_model(), 900 * NMR, 0);
-		let mut params = params;
 		params.model_cap = Perbill::from_percent(100);
 		params.operator_cap = Perbill::from_percent(40);
 		assert_ok!(StakeDelegation::set_protocol_params(RuntimeOrigin::root(), params));

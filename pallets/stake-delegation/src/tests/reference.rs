@@ -118,7 +118,7 @@ impl Reference {
 		terms: Terms<u128>,
 	) -> Self {
 		let mut end = current + 1;
-		while (end + 1) % fee_period != 0 {
+		while !(end + 1).is_multiple_of(fee_period) {
 			end += 1;
 		}
 		Reference {
@@ -432,7 +432,7 @@ impl Reference {
 		let period_end = r == self.next_period_end;
 		if period_end {
 			let mut next = r + 1;
-			while (next + 1) % self.fee_period != 0 {
+			while !(next + 1).is_multiple_of(self.fee_period) {
 				next += 1;
 			}
 			self.next_period_end = next;
