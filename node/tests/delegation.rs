@@ -29,7 +29,20 @@ use serde_json::json;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 fn call_api<T: Decode>(node: &Node, method: &str, args: impl Encode) -> Result<T, String> {
-	let out = node.rpc("state_call", json!([method, hex(&args.encode())]))?;
+	call_api_at(node, method, args, None)
+}
+
+/// A runtime API call at block `at` (the best block if `None`), decoded.
+fn call_api_at<T: Decode>(
+	node: &Node,
+	method: &str,
+	args: impl Encode,
+	at: Option<&str>,
+) -> Result<T, String> {
+	let out = match at {
+		Some(hash) => node.rpc("state_call", json!([method, hex(&args.encode()), hash]))?,
+		None => node.rpc("state_call", json!([method, hex(&args.encode())]))?,
+	};
 	let bytes = unhex(out.as_str().ok_or("state_call result not a string")?)?;
 	T::decode(&mut &bytes[..]).map_err(|e| e.to_string())
 }
@@ -134,6 +147,12 @@ fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
 			.flatten()
 	});
 	let account = pool.account.clone();
+	// A join needs a round to start in: wait for the oracle's first.
+	wait_for(&node, "the oracle's first round", 120, || {
+		let status: pallet_round_oracle_runtime_api::OracleStatus<AccountId> =
+			call_api(&node, "RoundOracleApi_status", ()).ok()?;
+		status.latest_round
+	});
 	let eve_before = free_balance(&node, &eve.to_account_id());
 	let join = up_to_date(
 		model,
@@ -170,11 +189,34 @@ fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
 	// The oracle settles two rounds Eve is exposed to.
 	let (pool, _) = wait_for(&node, "two settled rounds", 240, || {
 		let (pool, held) = conserved(&node);
+
 		(pool.last_finalised.is_some_and(|l| l > first_round)).then_some((pool, held))
 	});
-	let position = positions(&node).into_iter().next().expect("position");
+	// At one block: the position is worth its shares at the pool's price.
+	let head = node.rpc("chain_getBlockHash", json!([])).expect("best hash");
+	let head = head.as_str().expect("hash");
+	let position: PositionView = call_api_at::<Vec<PositionView>>(
+		&node,
+		"StakeDelegationApi_positions",
+		eve.to_account_id(),
+		Some(head),
+	)
+	.expect("positions")
+	.remove(0);
+	let at_head: PoolView<AccountId> = call_api_at::<Option<PoolView<AccountId>>>(
+		&node,
+		"StakeDelegationApi_pool",
+		model,
+		Some(head),
+	)
+	.expect("pool")
+	.expect("pool");
 	assert_eq!(position.stage, PositionStage::Active);
-	assert_eq!(position.value, position.shares * pool.price / NMR);
+	assert_eq!(
+		Some(position.value),
+		pallet_stake_delegation::maths::value_of(position.shares, at_head.price)
+	);
+	assert!(pool.last_finalised <= at_head.last_finalised);
 	let (pool, held) = conserved(&node);
 	// Gains came out of the bond into the pool, losses went to what Bob may claim.
 	assert_eq!(held, 11_000 * NMR + ed, "pool account + bond after settlement");

@@ -15,6 +15,11 @@ pub trait RoundClock {
 	fn watches(_model: &ModelId) -> bool {
 		true
 	}
+	/// The first round this chain opened (`None` before the oracle reported any): rounds before
+	/// it never open here.
+	fn first_round() -> Option<RoundIndex> {
+		None
+	}
 }
 
 impl RoundClock for () {

@@ -377,4 +377,8 @@ impl<T: Config> RoundClock for Pallet<T> {
 	fn watches(model: &ModelId) -> bool {
 		Progress::<T>::contains_key(model)
 	}
+
+	fn first_round() -> Option<RoundIndex> {
+		FirstRound::<T>::get()
+	}
 }

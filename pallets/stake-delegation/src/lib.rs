@@ -399,6 +399,8 @@ pub mod pallet {
 		ModelRetiring,
 		/// The oracle does not follow this model's results.
 		ModelNotWatched,
+		/// The oracle has not reported any round yet: a join would have no round to start in.
+		NoRoundsYet,
 		/// The model has published no terms.
 		NoTerms,
 		/// The terms changed since the staker read them (their version is not the latest).
@@ -539,7 +541,8 @@ pub mod pallet {
 		///
 		/// ### Errors
 		/// `BelowProtocolMinimum`, `UnknownModel`, `ModelNotActive`, `ModelUnderBonded`,
-		/// `ModelSuspended`, `ModelRetiring`, `ModelNotWatched`, `NoTerms`, `TermsChanged`,
+		/// `ModelSuspended`, `ModelRetiring`, `ModelNotWatched`, `NoRoundsYet`, `NoTerms`,
+		/// `TermsChanged`,
 		/// `DocumentChanged`, `CommitmentNotOffered`, `BelowMinimum`, `AboveMaximum`, `NoPool`,
 		/// `CatchUpRequired`, `CapacityExceeded`, `InsufficientBond`, `ModelConcentration`,
 		/// `OperatorConcentration`, `TooManyPendingCohorts`, `TooManyVersionsInUse`,

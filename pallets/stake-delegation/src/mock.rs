@@ -64,6 +64,7 @@ impl pallet_balances::Config for Test {
 parameter_types! {
 	pub static CurrentRound: RoundIndex = START_ROUND;
 	pub static Unwatched: bool = false;
+	pub static FirstRound: Option<RoundIndex> = Some(START_ROUND);
 }
 
 /// The oracle's round clock, moved by tests.
@@ -74,6 +75,9 @@ impl RoundClock for Clock {
 	}
 	fn watches(_: &ModelId) -> bool {
 		!Unwatched::get()
+	}
+	fn first_round() -> Option<RoundIndex> {
+		FirstRound::get()
 	}
 }
 
@@ -188,6 +192,7 @@ pub fn new_test_ext() -> TestExternalities {
 		System::set_block_number(1);
 		CurrentRound::set(START_ROUND);
 		Unwatched::set(false);
+		FirstRound::set(Some(START_ROUND));
 	});
 	ext
 }

@@ -116,6 +116,7 @@ impl<T: Config> Pallet<T> {
 		if pool.recorded_through >= Self::current_round() {
 			return Ok(false);
 		}
+		Self::skip_unopened(pool);
 		let n = pool.recorded_through.saturating_add(1);
 		let mut cohort = Cohorts::<T>::get(model, n);
 		cohort.req = Some(Self::requirement_next(pool)?);
@@ -131,6 +132,16 @@ impl<T: Config> Pallet<T> {
 		Ok(true)
 	}
 
+	/// Rounds before the chain's first never open here: a pool opened before the oracle reported
+	/// any round starts recording at the first (it has nothing queued: joins wait for it).
+	pub(crate) fn skip_unopened(pool: &mut Pool<T::AccountId>) {
+		if let Some(first) = T::Rounds::first_round() {
+			if pool.recorded_through.saturating_add(1) < first && pool.pending.is_empty() {
+				pool.recorded_through = first.saturating_sub(1);
+			}
+		}
+	}
+
 	/// For a call that changes the pool: records the rounds opened since the last touch (at
 	/// most [`INLINE_CATCH_UP`]); returns how many. Refuses while results wait.
 	pub(crate) fn caught_up(
@@ -138,6 +149,7 @@ impl<T: Config> Pallet<T> {
 		pool: &mut Pool<T::AccountId>,
 	) -> Result<u32, DispatchError> {
 		ensure!(pool.deferred.is_none(), Error::<T>::CatchUpRequired);
+		Self::skip_unopened(pool);
 		let gap = Self::current_round().saturating_sub(pool.recorded_through);
 		ensure!(gap <= INLINE_CATCH_UP, Error::<T>::CatchUpRequired);
 		for _ in 0..gap {
@@ -177,6 +189,7 @@ impl<T: Config> Pallet<T> {
 		result: RoundReturn,
 	) -> Result<(), DispatchError> {
 		let Some(mut pool) = Pools::<T>::get(model) else { return Ok(()) };
+		Self::skip_unopened(&mut pool);
 		// The oracle finalises each model's rounds once, in order; anything else is ignored.
 		let expected = match (pool.deferred, pool.last_finalised) {
 			(Some((first, count)), _) => Some(first.saturating_add(count)),

@@ -139,6 +139,7 @@ impl<T: Config> Pallet<T> {
 		let status = T::Registry::status(model).ok_or(Error::<T>::UnknownModel)?;
 		ensure!(status.accepts_delegations(), Self::not_accepting(status));
 		ensure!(T::Rounds::watches(model), Error::<T>::ModelNotWatched);
+		ensure!(T::Rounds::first_round().is_some(), Error::<T>::NoRoundsYet);
 		let (version, _, terms) = T::Registry::latest_terms(model).ok_or(Error::<T>::NoTerms)?;
 		ensure!(version == terms_version, Error::<T>::TermsChanged);
 		ensure!(
@@ -627,8 +628,25 @@ impl<T: Config> Pallet<T> {
 				ensure!(!Self::has_obligations_in(&pool), Error::<T>::PoolHasObligations);
 				Self::pay_in(&model, &who, deposit)?;
 				Self::pay_out(&model, &pool.owner, pool.account_deposit)?;
-				pool.owner = who.clone();
-				pool.account_deposit = deposit;
+				// The oracle follows the model afresh: so does the pool (its dust stays).
+				let fresh = Self::new_pool(who.clone(), deposit);
+				if let Some((first, count)) = pool.deferred {
+					for r in first..first.saturating_add(count) {
+						Deferred::<T>::remove(model, r);
+					}
+				}
+				let tracked = pool.tracked_value;
+				Operators::<T>::mutate(&pool.owner, |o| o.value = o.value.saturating_sub(tracked));
+				Operators::<T>::mutate(&who, |o| o.value = o.value.saturating_add(tracked));
+				pool.owner = fresh.owner;
+				pool.account_deposit = fresh.account_deposit;
+				pool.recorded_through = fresh.recorded_through;
+				pool.next_period_end = fresh.next_period_end;
+				pool.last_finalised = None;
+				pool.last_period_end = None;
+				pool.deferred = None;
+				pool.under_bonded_since = None;
+				pool.last_breach = None;
 				pool
 			},
 			None => {
@@ -640,6 +658,7 @@ impl<T: Config> Pallet<T> {
 		// Repaying debt moves the share price, and ending under-bonding needs the next round's
 		// requirement: both only once the opened rounds are recorded. A pool further behind
 		// takes the whole amount as bond; the next settlement sees it.
+		Self::skip_unopened(&mut pool);
 		let current = pool.deferred.is_none()
 			&& Self::current_round().saturating_sub(pool.recorded_through) <= INLINE_CATCH_UP;
 		if current {

@@ -154,3 +154,37 @@ fn a_pool_with_obligations_keeps_its_model_registered() {
 		assert_ok!(Registry::deregister_model(RuntimeOrigin::signed(OWNER), m));
 	});
 }
+
+#[test]
+fn a_new_owner_of_a_model_takes_over_its_empty_pool() {
+	build_and_execute(|| {
+		let m = bonded_model();
+		join(ALICE, m, 100 * NMR, 0);
+		open_until(R + 3);
+		resolve_through(m, R + 3, 0);
+		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0));
+		assert_ok!(StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, 100_000 * NMR));
+		assert_ok!(Registry::retire_model(RuntimeOrigin::signed(OWNER), m));
+		assert_ok!(Registry::deregister_model(RuntimeOrigin::signed(OWNER), m));
+		// Someone else claims the model later; the old owner's deposit for the pool account
+		// goes back to them.
+		open_until(R + 10);
+		let old_owner_before = free(OWNER);
+		register_active(OTHER_OWNER, m, basic_terms());
+		assert_noop!(
+			StakeDelegation::bond(RuntimeOrigin::signed(OWNER), m, NMR),
+			Error::<Test>::NotOwner
+		);
+		assert_ok!(StakeDelegation::bond(RuntimeOrigin::signed(OTHER_OWNER), m, 1_000 * NMR));
+		let ed = <Balances as Inspect<AccountId>>::minimum_balance();
+		assert_eq!(free(OWNER), old_owner_before + ed);
+		let p = pool(m);
+		assert_eq!((p.owner, p.last_finalised, p.recorded_through), (OTHER_OWNER, None, R + 10));
+		// The oracle's first result of the new watch settles normally.
+		join(BOB, m, 100 * NMR, 0);
+		open_until(R + 12);
+		resolve(m, R + 11, NMR, 0);
+		resolve(m, R + 12, 100 * NMR, NMR as i128);
+		assert_eq!(position_value(BOB, m, 1), 101 * NMR);
+	});
+}

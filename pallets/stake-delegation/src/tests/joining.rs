@@ -121,6 +121,9 @@ fn every_refusal_has_its_error_and_changes_nothing() {
 		Unwatched::set(true);
 		assert_noop!(delegate(ALICE, m, 100 * NMR, 0), Error::<Test>::ModelNotWatched);
 		Unwatched::set(false);
+		FirstRound::set(None);
+		assert_noop!(delegate(ALICE, m, 100 * NMR, 0), Error::<Test>::NoRoundsYet);
+		FirstRound::set(Some(START_ROUND));
 		assert_ok!(Registry::suspend_model(RuntimeOrigin::root(), m));
 		assert_noop!(delegate(ALICE, m, 100 * NMR, 0), Error::<Test>::ModelSuspended);
 		assert_ok!(Registry::resume_model(RuntimeOrigin::root(), m));
@@ -259,5 +262,27 @@ fn the_quote_shows_costs_and_why_a_join_would_fail() {
 		let q = StakeDelegation::quote(m, 5 * NMR, 0).unwrap();
 		assert_eq!(q.refusal, Some(b"BelowMinimum".to_vec()));
 		assert!(StakeDelegation::quote(other_model(), NMR, 0).is_none());
+	});
+}
+
+#[test]
+fn a_pool_opened_before_the_oracles_first_round_starts_there() {
+	build_and_execute(|| {
+		// The oracle has reported nothing: the clock reads 0.
+		CurrentRound::set(0);
+		FirstRound::set(None);
+		let m = bonded_model();
+		assert_eq!(pool(m).recorded_through, 0);
+		assert_noop!(
+			StakeDelegation::delegate(RuntimeOrigin::signed(ALICE), m, 100 * NMR, 0, 0, None),
+			Error::<Test>::NoRoundsYet
+		);
+		// Numerai's round 3000 is the chain's first: nothing in between ever opens here.
+		CurrentRound::set(3_000);
+		FirstRound::set(Some(3_000));
+		join(ALICE, m, 100 * NMR, 0);
+		let p = pool(m);
+		assert_eq!(p.recorded_through, 3_000);
+		assert_eq!(delegation(ALICE, m, 0).first_round, 3_002);
 	});
 }
