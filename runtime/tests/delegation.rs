@@ -1,11 +1,12 @@
 //! Stake delegation in the real runtime: the oracle's reports settle the pools, the registry
 //! counts delegators, the bot proxy may tidy positions, the runtime API reads them.
 
+mod common;
+
 use numerstake_primitives::{terms::Terms, ModelId, ModelStatus};
 use numerstake_runtime::{
-	genesis_config_presets, AccountId, Balances, BuildStorage, ModelRegistry, Proxy, ProxyType,
-	RoundOracle, Runtime, RuntimeCall, RuntimeGenesisConfig, RuntimeOrigin, StakeDelegation,
-	System, NMR,
+	genesis_config_presets, AccountId, Balances, ModelRegistry, Proxy, ProxyType, RoundOracle,
+	Runtime, RuntimeCall, RuntimeOrigin, StakeDelegation, NMR,
 };
 use pallet_round_oracle::{Report, ReportOf, ResolvedResult, RoundResult};
 use pallet_stake_delegation::{Pools, ProtocolParams};
@@ -16,29 +17,10 @@ use polkadot_sdk::{
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::Permill,
 };
-use serde_json::Value;
-
-fn merge(base: &mut Value, patch: Value) {
-	match (base, patch) {
-		(Value::Object(base), Value::Object(patch)) => {
-			for (k, v) in patch {
-				merge(base.entry(k).or_insert(Value::Null), v);
-			}
-		},
-		(base, patch) => *base = patch,
-	}
-}
 
 fn ext() -> TestExternalities {
-	let patch = genesis_config_presets::get_preset(&DEV_RUNTIME_PRESET.into()).expect("preset");
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("default");
-	merge(&mut config, serde_json::from_slice(&patch).expect("json"));
-	let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("config");
-	let mut ext = TestExternalities::new(config.build_storage().expect("storage"));
-	ext.execute_with(|| {
-		System::set_block_number(1);
-		polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(NOW * 1_000);
-	});
+	let mut ext = common::ext(DEV_RUNTIME_PRESET);
+	ext.execute_with(|| polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(NOW * 1_000));
 	ext
 }
 

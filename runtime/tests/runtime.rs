@@ -1,12 +1,15 @@
 //! Runtime tests: genesis presets, NMR units, fees that never destroy NMR, the bot proxy filter.
 
+mod common;
+use common::ext;
+
 use codec::Encode;
 use numerstake_runtime::{
 	configs::{fee_pot_account, governance::CouncilCollective, FeesToAuthor},
 	genesis_config_presets::{self, DEV_ENDOWMENT},
-	AccountId, Balances, BalancesCall, BuildStorage, Proxy, ProxyType, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, System, TransactionPayment,
-	EXISTENTIAL_DEPOSIT, NMR, TOKEN_DECIMALS, TOKEN_SYMBOL, VERSION,
+	AccountId, Balances, BalancesCall, Proxy, ProxyType, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeOrigin, System, TransactionPayment, EXISTENTIAL_DEPOSIT, NMR, TOKEN_DECIMALS,
+	TOKEN_SYMBOL, VERSION,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -22,38 +25,9 @@ use polkadot_sdk::{
 	pallet_utility,
 	sp_consensus_aura::{Slot, AURA_ENGINE_ID},
 	sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
-	sp_io::TestExternalities,
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::{DigestItem, DispatchError},
 };
-use serde_json::Value;
-
-/// Overlays `patch` on `base`, as the node does with a preset over the default config.
-fn merge(base: &mut Value, patch: Value) {
-	match (base, patch) {
-		(Value::Object(base), Value::Object(patch)) => {
-			for (k, v) in patch {
-				merge(base.entry(k).or_insert(Value::Null), v);
-			}
-		},
-		(base, patch) => *base = patch,
-	}
-}
-
-fn genesis(preset: &str) -> RuntimeGenesisConfig {
-	let patch = genesis_config_presets::get_preset(&preset.into()).expect("preset exists");
-	let patch: Value = serde_json::from_slice(&patch).expect("preset is JSON");
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("default config");
-	merge(&mut config, patch);
-	serde_json::from_value(config).expect("preset deserialises into the genesis config")
-}
-
-fn ext(preset: &str) -> TestExternalities {
-	let storage = genesis(preset).build_storage().expect("genesis storage builds");
-	let mut ext = TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
-}
 
 fn alice() -> AccountId {
 	Sr25519Keyring::Alice.to_account_id()

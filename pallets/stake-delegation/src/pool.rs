@@ -135,6 +135,10 @@ impl<T: Config> Pallet<T> {
 	/// Rounds before the chain's first never open here: a pool opened before the oracle reported
 	/// any round starts recording at the first (it has nothing queued: joins wait for it).
 	pub(crate) fn skip_unopened(pool: &mut Pool<T::AccountId>) {
+		// Only a pool more than one round behind can have unopened rounds to skip.
+		if pool.recorded_through.saturating_add(1) >= Self::current_round() {
+			return;
+		}
 		if let Some(first) = T::Rounds::first_round() {
 			if pool.recorded_through.saturating_add(1) < first && pool.pending.is_empty() {
 				pool.recorded_through = first.saturating_sub(1);

@@ -84,6 +84,25 @@ impl<T: Config> Pallet<T> {
 		Ok(pool)
 	}
 
+	/// A staker's delegation and its pool, the pool brought up to the opened rounds and the
+	/// delegation's cohort shares taken.
+	#[allow(clippy::type_complexity)]
+	fn load(
+		who: &T::AccountId,
+		model: ModelId,
+		index: DelegationIndex,
+	) -> Result<
+		((T::AccountId, ModelId, DelegationIndex), Delegation, Pool<T::AccountId>),
+		DispatchError,
+	> {
+		let key = (who.clone(), model, index);
+		let mut d = Delegations::<T>::get(&key).ok_or(Error::<T>::UnknownDelegation)?;
+		let mut pool = Pools::<T>::get(model).ok_or(Error::<T>::NoPool)?;
+		Self::caught_up(&model, &mut pool)?;
+		Self::materialise(&model, &mut pool, &mut d)?;
+		Ok((key, d, pool))
+	}
+
 	/// Takes a delegation's shares from its activated cohort once its first round is settled.
 	pub(crate) fn materialise(
 		model: &ModelId,
@@ -139,7 +158,8 @@ impl<T: Config> Pallet<T> {
 		let status = T::Registry::status(model).ok_or(Error::<T>::UnknownModel)?;
 		ensure!(status.accepts_delegations(), Self::not_accepting(status));
 		ensure!(T::Rounds::watches(model), Error::<T>::ModelNotWatched);
-		ensure!(T::Rounds::first_round().is_some(), Error::<T>::NoRoundsYet);
+		// The oracle reports rounds from the chain's first: before it, the clock reads 0.
+		ensure!(Self::current_round() > 0, Error::<T>::NoRoundsYet);
 		let (version, _, terms) = T::Registry::latest_terms(model).ok_or(Error::<T>::NoTerms)?;
 		ensure!(version == terms_version, Error::<T>::TermsChanged);
 		ensure!(
@@ -319,11 +339,7 @@ impl<T: Config> Pallet<T> {
 		model: ModelId,
 		index: DelegationIndex,
 	) -> Result<(), DispatchError> {
-		let key = (who.clone(), model, index);
-		let mut d = Delegations::<T>::get(&key).ok_or(Error::<T>::UnknownDelegation)?;
-		let mut pool = Pools::<T>::get(model).ok_or(Error::<T>::NoPool)?;
-		Self::caught_up(&model, &mut pool)?;
-		Self::materialise(&model, &mut pool, &mut d)?;
+		let (key, mut d, mut pool) = Self::load(&who, model, index)?;
 		let current = Self::current_round();
 		ensure!(
 			matches!(d.stage, Stage::Queued | Stage::Active)
@@ -509,12 +525,8 @@ impl<T: Config> Pallet<T> {
 		model: ModelId,
 		index: DelegationIndex,
 	) -> Result<(), DispatchError> {
-		let key = (who.clone(), model, index);
-		let mut d = Delegations::<T>::get(&key).ok_or(Error::<T>::UnknownDelegation)?;
-		let mut pool = Pools::<T>::get(model).ok_or(Error::<T>::NoPool)?;
-		// Fees paid to an owner in debt go into the pool's value: record opened rounds first.
-		Self::caught_up(&model, &mut pool)?;
-		Self::materialise(&model, &mut pool, &mut d)?;
+		// Fees paid to an owner in debt go into the pool's value: `load` records opened rounds.
+		let (key, mut d, mut pool) = Self::load(&who, model, index)?;
 		let closed =
 			matches!(d.stage, Stage::Active | Stage::Exiting { .. }) && d.epoch < pool.epoch;
 		let last_round = match d.stage {
@@ -558,11 +570,7 @@ impl<T: Config> Pallet<T> {
 		term_rounds: RoundIndex,
 		terms_version: u32,
 	) -> Result<(), DispatchError> {
-		let key = (who.clone(), model, index);
-		let mut d = Delegations::<T>::get(&key).ok_or(Error::<T>::UnknownDelegation)?;
-		let mut pool = Pools::<T>::get(model).ok_or(Error::<T>::NoPool)?;
-		Self::caught_up(&model, &mut pool)?;
-		Self::materialise(&model, &mut pool, &mut d)?;
+		let (key, mut d, mut pool) = Self::load(&who, model, index)?;
 		ensure!(d.stage == Stage::Active && d.epoch == pool.epoch, Error::<T>::NotActive);
 		let current = Self::current_round();
 		ensure!(d.commitments.iter().all(|c| c.end <= current), Error::<T>::Locked);

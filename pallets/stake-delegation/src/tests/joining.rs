@@ -121,9 +121,9 @@ fn every_refusal_has_its_error_and_changes_nothing() {
 		Unwatched::set(true);
 		assert_noop!(delegate(ALICE, m, 100 * NMR, 0), Error::<Test>::ModelNotWatched);
 		Unwatched::set(false);
-		FirstRound::set(None);
+		CurrentRound::set(0);
 		assert_noop!(delegate(ALICE, m, 100 * NMR, 0), Error::<Test>::NoRoundsYet);
-		FirstRound::set(Some(START_ROUND));
+		CurrentRound::set(START_ROUND);
 		assert_ok!(Registry::suspend_model(RuntimeOrigin::root(), m));
 		assert_noop!(delegate(ALICE, m, 100 * NMR, 0), Error::<Test>::ModelSuspended);
 		assert_ok!(Registry::resume_model(RuntimeOrigin::root(), m));
