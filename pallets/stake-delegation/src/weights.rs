@@ -62,50 +62,44 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(163), added: 2638, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Progress` (r:1 w:0)
 	/// Proof: `RoundOracle::Progress` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::FirstRound` (r:1 w:0)
-	/// Proof: `RoundOracle::FirstRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
+	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::TermsVersions` (r:1 w:0)
 	/// Proof: `ModelRegistry::TermsVersions` (`max_values`: None, `max_size`: Some(842), added: 3317, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Pools` (r:1 w:1)
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3069), added: 5544, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
-	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Parameters` (r:1 w:0)
 	/// Proof: `StakeDelegation::Parameters` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::TotalValue` (r:1 w:0)
 	/// Proof: `StakeDelegation::TotalValue` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Operators` (r:1 w:0)
 	/// Proof: `StakeDelegation::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Delegations` (r:0 w:1)
 	/// Proof: `StakeDelegation::Delegations` (`max_values`: None, `max_size`: Some(254), added: 2729, mode: `MaxEncodedLen`)
 	fn delegate() -> Weight {
-		// Proof size: measured `4537`, estimated `6534`
-		// Minimum execution time: 141_897_000 picoseconds.
-		Weight::from_parts(196_297_000, 6534)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size: measured `4370`, estimated `6534`
+		// Minimum execution time: 130_922_000 picoseconds.
+		Weight::from_parts(148_577_000, 6534)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
 	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::FirstRound` (r:1 w:0)
-	/// Proof: `RoundOracle::FirstRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Cohorts` (r:1 w:1)
 	/// Proof: `StakeDelegation::Cohorts` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	fn record_round() -> Weight {
-		// Proof size: measured `396`, estimated `3566`
-		// Minimum execution time: 18_554_000 picoseconds.
-		Weight::from_parts(22_318_000, 3566)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size: measured `369`, estimated `3566`
+		// Minimum execution time: 16_272_000 picoseconds.
+		Weight::from_parts(18_400_000, 3566)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `StakeDelegation::Delegations` (r:1 w:1)
 	/// Proof: `StakeDelegation::Delegations` (`max_values`: None, `max_size`: Some(254), added: 2729, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Pools` (r:1 w:1)
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3069), added: 5544, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::FirstRound` (r:1 w:0)
-	/// Proof: `RoundOracle::FirstRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
 	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Activations` (r:1 w:1)
@@ -117,18 +111,16 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `StakeDelegation::Cohorts` (r:1 w:1)
 	/// Proof: `StakeDelegation::Cohorts` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	fn request_exit() -> Weight {
-		// Proof size: measured `10177`, estimated `42078`
-		// Minimum execution time: 314_335_000 picoseconds.
-		Weight::from_parts(338_530_000, 42078)
-			.saturating_add(T::DbWeight::get().reads(32_u64))
+		// Proof size: measured `10150`, estimated `42078`
+		// Minimum execution time: 304_735_000 picoseconds.
+		Weight::from_parts(319_688_000, 42078)
+			.saturating_add(T::DbWeight::get().reads(31_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `StakeDelegation::Delegations` (r:1 w:1)
 	/// Proof: `StakeDelegation::Delegations` (`max_values`: None, `max_size`: Some(254), added: 2729, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Pools` (r:1 w:1)
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3069), added: 5544, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::FirstRound` (r:1 w:0)
-	/// Proof: `RoundOracle::FirstRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
 	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Exits` (r:1 w:1)
@@ -137,21 +129,19 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakeDelegation::History` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::TermsVersions` (r:2 w:0)
 	/// Proof: `ModelRegistry::TermsVersions` (`max_values`: None, `max_size`: Some(842), added: 3317, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
-		// Proof size: measured `4328`, estimated `21534`
-		// Minimum execution time: 248_837_000 picoseconds.
-		Weight::from_parts(290_560_000, 21534)
-			.saturating_add(T::DbWeight::get().reads(17_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Proof size: measured `4198`, estimated `21534`
+		// Minimum execution time: 242_040_000 picoseconds.
+		Weight::from_parts(306_686_000, 21534)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `StakeDelegation::Delegations` (r:1 w:1)
 	/// Proof: `StakeDelegation::Delegations` (`max_values`: None, `max_size`: Some(254), added: 2729, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Pools` (r:1 w:1)
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3069), added: 5544, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::FirstRound` (r:1 w:0)
-	/// Proof: `RoundOracle::FirstRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
 	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Activations` (r:1 w:1)
@@ -165,10 +155,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn recommit() -> Weight {
-		// Proof size: measured `10537`, estimated `42078`
-		// Minimum execution time: 385_068_000 picoseconds.
-		Weight::from_parts(445_829_000, 42078)
-			.saturating_add(T::DbWeight::get().reads(34_u64))
+		// Proof size: measured `10510`, estimated `42078`
+		// Minimum execution time: 366_701_000 picoseconds.
+		Weight::from_parts(472_403_000, 42078)
+			.saturating_add(T::DbWeight::get().reads(33_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `StakeDelegation::Delegations` (r:1 w:1)
@@ -184,10 +174,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[1, 8]`.
 	fn settle(p: u32, ) -> Weight {
 		// Proof size: measured `1694 + p * (1007 ±0)`, estimated `7624 + p * (5136 ±0)`
-		// Minimum execution time: 90_302_000 picoseconds.
-		Weight::from_parts(71_595_947, 7624)
-			// Standard error: 780_064
-			.saturating_add(Weight::from_parts(37_923_047, 0).saturating_mul(p.into()))
+		// Minimum execution time: 89_820_000 picoseconds.
+		Weight::from_parts(92_672_231, 7624)
+			// Standard error: 755_388
+			.saturating_add(Weight::from_parts(33_262_552, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -197,8 +187,6 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(163), added: 2638, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Pools` (r:1 w:1)
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3069), added: 5544, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::FirstRound` (r:1 w:0)
-	/// Proof: `RoundOracle::FirstRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
 	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -210,16 +198,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `StakeDelegation::Parameters` (r:1 w:0)
 	/// Proof: `StakeDelegation::Parameters` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
 	fn bond() -> Weight {
-		// Proof size: measured `1894`, estimated `6534`
-		// Minimum execution time: 166_563_000 picoseconds.
-		Weight::from_parts(177_524_000, 6534)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Proof size: measured `1867`, estimated `6534`
+		// Minimum execution time: 165_299_000 picoseconds.
+		Weight::from_parts(254_520_000, 6534)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `StakeDelegation::Pools` (r:1 w:1)
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3069), added: 5544, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::FirstRound` (r:1 w:0)
-	/// Proof: `RoundOracle::FirstRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
 	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Parameters` (r:1 w:0)
@@ -229,16 +215,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
-		// Proof size: measured `1193`, estimated `6534`
-		// Minimum execution time: 79_826_000 picoseconds.
-		Weight::from_parts(86_059_000, 6534)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof size: measured `1166`, estimated `6534`
+		// Minimum execution time: 78_183_000 picoseconds.
+		Weight::from_parts(142_142_000, 6534)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `StakeDelegation::Pools` (r:1 w:1)
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3069), added: 5544, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::FirstRound` (r:1 w:0)
-	/// Proof: `RoundOracle::FirstRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
 	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Cohorts` (r:1 w:1)
@@ -246,16 +230,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `StakeDelegation::FeeExits` (r:1 w:1)
 	/// Proof: `StakeDelegation::FeeExits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn exit_fee_shares() -> Weight {
-		// Proof size: measured `910`, estimated `6534`
-		// Minimum execution time: 54_726_000 picoseconds.
-		Weight::from_parts(64_575_000, 6534)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size: measured `883`, estimated `6534`
+		// Minimum execution time: 52_492_000 picoseconds.
+		Weight::from_parts(90_978_000, 6534)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `StakeDelegation::Pools` (r:1 w:1)
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3069), added: 5544, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::FirstRound` (r:1 w:0)
-	/// Proof: `RoundOracle::FirstRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
 	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::FeeExits` (r:1 w:1)
@@ -265,25 +247,23 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn withdraw_fee_exit() -> Weight {
-		// Proof size: measured `1367`, estimated `6534`
-		// Minimum execution time: 110_102_000 picoseconds.
-		Weight::from_parts(118_883_000, 6534)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Proof size: measured `1340`, estimated `6534`
+		// Minimum execution time: 106_214_000 picoseconds.
+		Weight::from_parts(118_673_000, 6534)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `StakeDelegation::Pools` (r:1 w:1)
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3069), added: 5544, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::FirstRound` (r:1 w:0)
-	/// Proof: `RoundOracle::FirstRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
 	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn claim_owner_payable() -> Weight {
-		// Proof size: measured `1216`, estimated `6534`
-		// Minimum execution time: 84_040_000 picoseconds.
-		Weight::from_parts(90_406_000, 6534)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size: measured `1189`, estimated `6534`
+		// Minimum execution time: 81_394_000 picoseconds.
+		Weight::from_parts(86_857_000, 6534)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `StakeDelegation::Pools` (r:1 w:1)
@@ -314,8 +294,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakeDelegation::History` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
 	fn catch_up() -> Weight {
 		// Proof size: measured `3111`, estimated `47358`
-		// Minimum execution time: 353_810_000 picoseconds.
-		Weight::from_parts(370_766_000, 47358)
+		// Minimum execution time: 364_358_000 picoseconds.
+		Weight::from_parts(380_461_000, 47358)
 			.saturating_add(T::DbWeight::get().reads(31_u64))
 			.saturating_add(T::DbWeight::get().writes(29_u64))
 	}
@@ -323,8 +303,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakeDelegation::Parameters` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
 	fn set_fee_caps() -> Weight {
 		// Proof size: measured `128`, estimated `1545`
-		// Minimum execution time: 12_740_000 picoseconds.
-		Weight::from_parts(14_909_000, 1545)
+		// Minimum execution time: 12_694_000 picoseconds.
+		Weight::from_parts(17_920_000, 1545)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -332,17 +312,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakeDelegation::Parameters` (`max_values`: Some(1), `max_size`: Some(60), added: 555, mode: `MaxEncodedLen`)
 	fn set_protocol_params() -> Weight {
 		// Proof size: measured `128`, estimated `1545`
-		// Minimum execution time: 12_801_000 picoseconds.
-		Weight::from_parts(15_166_000, 1545)
+		// Minimum execution time: 13_053_000 picoseconds.
+		Weight::from_parts(25_065_000, 1545)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `StakeDelegation::Pools` (r:1 w:1)
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3069), added: 5544, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::FirstRound` (r:1 w:0)
-	/// Proof: `RoundOracle::FirstRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::LatestRound` (r:1 w:0)
 	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::FirstRound` (r:1 w:0)
+	/// Proof: `RoundOracle::FirstRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Cohorts` (r:24 w:24)
 	/// Proof: `StakeDelegation::Cohorts` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Parameters` (r:1 w:0)
@@ -368,12 +348,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `StakeDelegation::History` (r:0 w:1)
 	/// Proof: `StakeDelegation::History` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[1, 10000]`.
-	fn on_round_finalized(d: u32, ) -> Weight {
+	fn on_round_finalized(_d: u32, ) -> Weight {
 		// Proof size: measured `2910`, estimated `59465`
-		// Minimum execution time: 281_510_000 picoseconds.
-		Weight::from_parts(520_771_541, 59465)
-			// Standard error: 2_931
-			.saturating_add(Weight::from_parts(1_298, 0).saturating_mul(d.into()))
+		// Minimum execution time: 301_955_000 picoseconds.
+		Weight::from_parts(619_383_235, 59465)
 			.saturating_add(T::DbWeight::get().reads(35_u64))
 			.saturating_add(T::DbWeight::get().writes(34_u64))
 	}
@@ -382,81 +360,80 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests.
 impl WeightInfo for () {
 	fn delegate() -> Weight {
-		Weight::from_parts(196_297_000, 6534)
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(148_577_000, 6534)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn record_round() -> Weight {
-		Weight::from_parts(22_318_000, 3566)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(18_400_000, 3566)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn request_exit() -> Weight {
-		Weight::from_parts(338_530_000, 42078)
-			.saturating_add(RocksDbWeight::get().reads(32_u64))
+		Weight::from_parts(319_688_000, 42078)
+			.saturating_add(RocksDbWeight::get().reads(31_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(290_560_000, 21534)
-			.saturating_add(RocksDbWeight::get().reads(17_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(306_686_000, 21534)
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn recommit() -> Weight {
-		Weight::from_parts(445_829_000, 42078)
-			.saturating_add(RocksDbWeight::get().reads(34_u64))
+		Weight::from_parts(472_403_000, 42078)
+			.saturating_add(RocksDbWeight::get().reads(33_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn settle(p: u32, ) -> Weight {
-		Weight::from_parts(71_595_947, 7624)
-			.saturating_add(Weight::from_parts(37_923_047, 0).saturating_mul(p.into()))
+		Weight::from_parts(92_672_231, 7624)
+			.saturating_add(Weight::from_parts(33_262_552, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 5136).saturating_mul(p.into()))
 	}
 	fn bond() -> Weight {
-		Weight::from_parts(177_524_000, 6534)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(254_520_000, 6534)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(86_059_000, 6534)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(142_142_000, 6534)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn exit_fee_shares() -> Weight {
-		Weight::from_parts(64_575_000, 6534)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(90_978_000, 6534)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn withdraw_fee_exit() -> Weight {
-		Weight::from_parts(118_883_000, 6534)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(118_673_000, 6534)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn claim_owner_payable() -> Weight {
-		Weight::from_parts(90_406_000, 6534)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(86_857_000, 6534)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn catch_up() -> Weight {
-		Weight::from_parts(370_766_000, 47358)
+		Weight::from_parts(380_461_000, 47358)
 			.saturating_add(RocksDbWeight::get().reads(31_u64))
 			.saturating_add(RocksDbWeight::get().writes(29_u64))
 	}
 	fn set_fee_caps() -> Weight {
-		Weight::from_parts(14_909_000, 1545)
+		Weight::from_parts(17_920_000, 1545)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_protocol_params() -> Weight {
-		Weight::from_parts(15_166_000, 1545)
+		Weight::from_parts(25_065_000, 1545)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn on_round_finalized(d: u32, ) -> Weight {
-		Weight::from_parts(520_771_541, 59465)
-			.saturating_add(Weight::from_parts(1_298, 0).saturating_mul(d.into()))
+	fn on_round_finalized(_d: u32, ) -> Weight {
+		Weight::from_parts(619_383_235, 59465)
 			.saturating_add(RocksDbWeight::get().reads(35_u64))
 			.saturating_add(RocksDbWeight::get().writes(34_u64))
 	}
