@@ -11,7 +11,7 @@ use numerstake_runtime::{
 use pallet_round_oracle::{Report, ReportOf, ResolvedResult, RoundResult};
 use pallet_stake_delegation::{Pools, ProtocolParams};
 use polkadot_sdk::{
-	frame_support::{assert_ok, traits::InstanceFilter, BoundedVec},
+	frame_support::{assert_noop, assert_ok, traits::InstanceFilter, BoundedVec},
 	sp_genesis_builder::DEV_RUNTIME_PRESET,
 	sp_io::TestExternalities,
 	sp_keyring::Sr25519Keyring,
@@ -122,6 +122,11 @@ fn the_oracles_reports_settle_the_pool() {
 		);
 		let pool_view = StakeDelegation::pool_view(model).expect("pool view");
 		assert_eq!(pool_view.requirement_next, 1_020 * NMR);
+		// Eve's exit would wait for rounds forever: governance cannot stop watching the model.
+		assert_noop!(
+			RoundOracle::unwatch_model(RuntimeOrigin::root(), model),
+			pallet_round_oracle::Error::<Runtime>::HasObligations
+		);
 		assert_eq!(Balances::total_issuance(), issuance, "no NMR created or destroyed");
 		StakeDelegation::do_try_state().expect("delegation invariants");
 		ModelRegistry::do_try_state().expect("registry invariants");

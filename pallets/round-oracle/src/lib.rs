@@ -48,8 +48,8 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use numerstake_primitives::{
-	ConsistencyRecorder, ModelId, ModelRegistryInspect, OnRoundFinalized, OwnershipAttestation,
-	RoundIndex,
+	ConsistencyRecorder, DelegationInspect, ModelId, ModelRegistryInspect, OnRoundFinalized,
+	OwnershipAttestation, RoundIndex,
 };
 
 /// A report with the runtime's types.
@@ -102,6 +102,10 @@ pub mod pallet {
 
 		/// Told of every finalised round of every model (settlement).
 		type OnRoundFinalized: OnRoundFinalized;
+
+		/// Stakers' money in models: a model it still depends on stays watched, since only
+		/// finalised rounds release exits and activations.
+		type Delegations: DelegationInspect<Self::AccountId>;
 
 		/// Root or the council: manages operators, parameters and conflicts.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -357,6 +361,9 @@ pub mod pallet {
 		InvalidParams,
 		/// The registry still knows the model (only governance may unwatch it).
 		StillRegistered,
+		/// Delegations, an exit pot or unsettled fees still depend on the model's rounds:
+		/// unwatching it would leave them waiting for results that never come.
+		HasObligations,
 	}
 
 	#[pallet::hooks]
@@ -494,10 +501,12 @@ pub mod pallet {
 		}
 
 		/// Stops following a model. Anyone may do it once the registry no longer knows the
-		/// model; governance at any time. Its stored results stay until pruned by depth.
+		/// model; governance at any time, unless stakers' money still depends on its rounds.
+		/// Its stored results stay until pruned by depth.
 		///
 		/// ### Errors
-		/// `NotWatched`, `StillRegistered` (signed origin, model still registered).
+		/// `NotWatched`, `StillRegistered` (signed origin, model still registered),
+		/// `HasObligations` (delegations, an exit pot or unsettled fees wait for its rounds).
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::unwatch_model())]
 		pub fn unwatch_model(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
@@ -506,6 +515,7 @@ pub mod pallet {
 				ensure!(Progress::<T>::contains_key(model), Error::<T>::NotWatched);
 				ensure!(T::Registry::status(&model).is_none(), Error::<T>::StillRegistered);
 			}
+			ensure!(!T::Delegations::has_obligations(&model), Error::<T>::HasObligations);
 			Self::unwatch(model)
 		}
 	}

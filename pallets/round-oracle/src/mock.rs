@@ -4,7 +4,7 @@
 use crate as pallet_round_oracle;
 use crate::*;
 use core::cell::RefCell;
-use numerstake_primitives::{OnRoundFinalized, RoundReturn};
+use numerstake_primitives::{DelegationInspect, OnRoundFinalized, RoundReturn};
 use polkadot_sdk::{
 	frame_support::{
 		self, derive_impl, parameter_types,
@@ -117,6 +117,7 @@ impl pallet_model_registry::BenchmarkHelper<AccountId> for RegistryBenchHelper {
 
 thread_local! {
 	static FINALISED: RefCell<Vec<(ModelId, RoundIndex, RoundReturn)>> = const { RefCell::new(Vec::new()) };
+	static OBLIGED: RefCell<Vec<ModelId>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Stands in for the stake-delegation pallet: records what it is told.
@@ -124,6 +125,30 @@ pub struct Settlement;
 impl Settlement {
 	pub fn take() -> Vec<(ModelId, RoundIndex, RoundReturn)> {
 		FINALISED.with(|f| core::mem::take(&mut *f.borrow_mut()))
+	}
+	/// Whether stakers' money depends on `model` (a delegation in it, or not).
+	pub fn set_obligations(model: ModelId, obliged: bool) {
+		OBLIGED.with(|o| {
+			let mut o = o.borrow_mut();
+			o.retain(|m| *m != model);
+			if obliged {
+				o.push(model);
+			}
+		})
+	}
+}
+impl DelegationInspect<AccountId> for Settlement {
+	fn is_delegator(_: &ModelId, _: &AccountId) -> bool {
+		false
+	}
+	fn has_obligations(model: &ModelId) -> bool {
+		OBLIGED.with(|o| o.borrow().contains(model))
+	}
+	fn terms_version_in_use(_: &ModelId, _: u32) -> bool {
+		false
+	}
+	fn has_debt(_: &AccountId) -> bool {
+		false
 	}
 }
 impl OnRoundFinalized for Settlement {
@@ -171,6 +196,7 @@ impl pallet_round_oracle::Config for Test {
 	type Registry = Registry;
 	type Consistency = Registry;
 	type OnRoundFinalized = Settlement;
+	type Delegations = Settlement;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type UnixTime = Timestamp;
 	type MaxOperators = ConstU32<5>;

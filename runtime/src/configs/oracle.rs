@@ -33,6 +33,8 @@ impl pallet_round_oracle::Config for Runtime {
 	type Consistency = ModelRegistry;
 	// The stake-delegation pallet settles each model's pool here.
 	type OnRoundFinalized = crate::StakeDelegation;
+	// Governance cannot stop following a model whose pool still waits for rounds.
+	type Delegations = crate::StakeDelegation;
 	type GovernanceOrigin = EnsureRootOrHalfCouncil;
 	type UnixTime = Timestamp;
 	type MaxOperators = ConstU32<16>;

@@ -106,6 +106,13 @@ fn governance_watches_and_unwatches_models() {
 			Oracle::unwatch_model(RuntimeOrigin::signed(alice()), model(1)),
 			Error::<Test>::StillRegistered
 		);
+		// Nor while stakers' exits and activations wait for its rounds.
+		Settlement::set_obligations(model(1), true);
+		assert_noop!(
+			Oracle::unwatch_model(RuntimeOrigin::root(), model(1)),
+			Error::<Test>::HasObligations
+		);
+		Settlement::set_obligations(model(1), false);
 		assert_ok!(Oracle::unwatch_model(RuntimeOrigin::root(), model(1)));
 		System::assert_last_event(Event::<Test>::ModelUnwatched { model: model(1) }.into());
 		assert_noop!(
