@@ -20,6 +20,12 @@ fn alice_active(term: RoundIndex) -> ModelId {
 	m
 }
 
+/// Alice's delegation 0 in `m` asked to exit after `last_round`, freed of its lock or not.
+fn assert_alice_exits(m: ModelId, last_round: RoundIndex, freed: Option<Freed>) {
+	let expected = Event::ExitRequested { staker: ALICE, model: m, index: 0, last_round, freed };
+	assert!(events().contains(&expected), "no {expected:?} in {:?}", events());
+}
+
 #[test]
 fn a_rolling_exit_stays_exposed_to_every_round_already_open() {
 	build_and_execute(|| {
@@ -64,13 +70,7 @@ fn a_commitment_keeps_the_stake_in_until_its_end() {
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0));
 		// Committed for rounds 102..=111.
 		assert_eq!(delegation(ALICE, m, 0).stage, Stage::Exiting { last_round: R + 11 });
-		assert!(events().contains(&Event::ExitRequested {
-			staker: ALICE,
-			model: m,
-			index: 0,
-			last_round: R + 11,
-			freed: None
-		}));
+		assert_alice_exits(m, R + 11, None);
 		let view = StakeDelegation::positions_of(ALICE);
 		assert_eq!(view[0].locked_until, Some(R + 11));
 		assert_eq!(view[0].release_round, Some(R + 11));
@@ -87,13 +87,7 @@ fn a_backing_breach_inside_the_commitment_frees_the_staker() {
 		// Round 102: the owner staked half of what was required.
 		resolve(m, R + 2, 500 * NMR, 0);
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0));
-		assert!(events().contains(&Event::ExitRequested {
-			staker: ALICE,
-			model: m,
-			index: 0,
-			last_round: R + 3,
-			freed: Some(Freed::BackingBreach)
-		}));
+		assert_alice_exits(m, R + 3, Some(Freed::BackingBreach));
 	});
 }
 
@@ -125,13 +119,7 @@ fn a_version_change_inside_the_commitment_frees_the_staker() {
 			BoundedVec::truncate_from(b"new features".to_vec())
 		));
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0));
-		assert!(events().contains(&Event::ExitRequested {
-			staker: ALICE,
-			model: m,
-			index: 0,
-			last_round: R + 2,
-			freed: Some(Freed::VersionChanged)
-		}));
+		assert_alice_exits(m, R + 2, Some(Freed::VersionChanged));
 	});
 }
 
@@ -165,13 +153,7 @@ fn staying_under_bonded_past_the_grace_rounds_frees_the_staker() {
 		open_until(R + 7);
 		assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(BOB), m));
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0));
-		assert!(events().contains(&Event::ExitRequested {
-			staker: ALICE,
-			model: m,
-			index: 0,
-			last_round: R + 7,
-			freed: Some(Freed::UnderBonded)
-		}));
+		assert_alice_exits(m, R + 7, Some(Freed::UnderBonded));
 	});
 }
 
