@@ -139,8 +139,13 @@ impl<T: Config> Pallet<T> {
 		if pool.recorded_through.saturating_add(1) >= Self::current_round() {
 			return;
 		}
+		// Nor can one with joins queued, or one that ever settled a round (the first or later):
+		// only the others need the oracle's first round read.
+		if !pool.pending.is_empty() || pool.last_finalised.is_some() {
+			return;
+		}
 		if let Some(first) = T::Rounds::first_round() {
-			if pool.recorded_through.saturating_add(1) < first && pool.pending.is_empty() {
+			if pool.recorded_through.saturating_add(1) < first {
 				pool.recorded_through = first.saturating_sub(1);
 			}
 		}
