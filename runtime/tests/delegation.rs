@@ -62,6 +62,18 @@ fn bobs_model() -> (ModelId, AccountId) {
 	(model, owner)
 }
 
+/// Eve delegates 1,000 NMR without commitment to the model's first terms.
+fn eve_joins(model: ModelId) {
+	assert_ok!(StakeDelegation::delegate(
+		RuntimeOrigin::signed(eve()),
+		model,
+		1_000 * NMR,
+		0,
+		0,
+		None
+	));
+}
+
 /// Alice, the dev chain's only oracle operator, reports.
 fn report(reports: Vec<ReportOf<Runtime>>) {
 	assert_ok!(RoundOracle::submit_reports(
@@ -93,14 +105,7 @@ fn the_oracles_reports_settle_the_pool() {
 		let issuance = Balances::total_issuance();
 		open(FIRST);
 		let (model, _) = bobs_model();
-		assert_ok!(StakeDelegation::delegate(
-			RuntimeOrigin::signed(eve()),
-			model,
-			1_000 * NMR,
-			0,
-			0,
-			None
-		));
+		eve_joins(model);
 		// First round: FIRST + 2 (activation lag 1).
 		open(FIRST + 1);
 		open(FIRST + 2);
@@ -180,14 +185,7 @@ fn a_bot_exits_for_the_staker_and_the_money_goes_to_the_staker() {
 	ext().execute_with(|| {
 		open(FIRST);
 		let (model, _) = bobs_model();
-		assert_ok!(StakeDelegation::delegate(
-			RuntimeOrigin::signed(eve()),
-			model,
-			1_000 * NMR,
-			0,
-			0,
-			None
-		));
+		eve_joins(model);
 		assert_ok!(Proxy::add_proxy(
 			RuntimeOrigin::signed(eve()),
 			ferdie().into(),
