@@ -20,6 +20,12 @@ pub trait RoundClock {
 	fn first_round() -> Option<RoundIndex> {
 		None
 	}
+	/// The next round of `model` the oracle will finalise (`None`: not watched, or no round
+	/// opened yet). Results arrive strictly in order from it, so a pool that settles `model`
+	/// must expect exactly this round next.
+	fn next_result(_model: &ModelId) -> Option<RoundIndex> {
+		None
+	}
 }
 
 impl RoundClock for () {
@@ -39,6 +45,10 @@ pub trait DelegationInspect<AccountId> {
 	fn terms_version_in_use(model: &ModelId, version: u32) -> bool;
 	/// Whether `owner` owes any pool a gain its bond could not pay (no new models until repaid).
 	fn has_debt(owner: &AccountId) -> bool;
+	/// Whether `model`'s pool is under-bonded (its owner's bond is below the requirement).
+	fn is_under_bonded(_model: &ModelId) -> bool {
+		false
+	}
 }
 
 impl<AccountId> DelegationInspect<AccountId> for () {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use numerstake_primitives::{terms::Terms, ModelId, ModelStatus};
+use numerstake_primitives::{terms::Terms, ModelId, ModelRegistryInspect, ModelStatus};
 use numerstake_runtime::{
 	genesis_config_presets, AccountId, Balances, ModelRegistry, Proxy, ProxyType, RoundOracle,
 	Runtime, RuntimeCall, RuntimeOrigin, StakeDelegation, NMR,
@@ -236,4 +236,65 @@ fn result_reports_are_charged_for_the_settlement_they_trigger() {
 	}];
 	let weight = RoundOracle::reports_weight(&batch);
 	assert!(weight.ref_time() >= settle.ref_time() && settle.ref_time() > 0);
+}
+
+#[test]
+fn a_model_registered_again_settles_its_new_stakers() {
+	ext().execute_with(|| {
+		let issuance = Balances::total_issuance();
+		open(FIRST);
+		let (model, owner) = bobs_model();
+		let (_, _, name) = genesis_config_presets::demo_models()[0].clone();
+		eve_joins(model);
+		open(FIRST + 1);
+		open(FIRST + 2);
+		for round in FIRST..=FIRST + 2 {
+			resolve(model, round, 1_000 * NMR, 0);
+		}
+		// Eve leaves; Bob empties the pool, deregisters the model, and anyone unwatches it.
+		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(eve()), model, 0));
+		let _ = StakeDelegation::claim_owner_payable(RuntimeOrigin::signed(owner.clone()), model);
+		let bond = Pools::<Runtime>::get(model).expect("pool").bond;
+		assert_ok!(StakeDelegation::unbond(RuntimeOrigin::signed(owner.clone()), model, bond));
+		assert_ok!(ModelRegistry::retire_model(RuntimeOrigin::signed(owner.clone()), model));
+		assert_ok!(ModelRegistry::deregister_model(RuntimeOrigin::signed(owner.clone()), model));
+		assert_ok!(RoundOracle::unwatch_model(RuntimeOrigin::signed(ferdie()), model));
+		for round in FIRST + 3..=FIRST + 5 {
+			open(round);
+		}
+		// Bob registers it again; the oracle attests it and follows it from the next round.
+		assert_ok!(ModelRegistry::register_model(
+			RuntimeOrigin::signed(owner.clone()),
+			BoundedVec::truncate_from(model.to_text().to_vec()),
+			BoundedVec::truncate_from(name),
+		));
+		report(vec![Report::Ownership { model, claimant: owner.clone() }]);
+		assert_eq!(RoundOracle::next_round(&model), Some(FIRST + 6));
+		let (model, _) = bobs_model();
+		// The old pool is used again and starts where the oracle does.
+		let pool = Pools::<Runtime>::get(model).expect("pool");
+		assert_eq!(pool.last_finalised, Some(FIRST + 5));
+		let version =
+			<ModelRegistry as ModelRegistryInspect<AccountId, u128>>::latest_terms(&model)
+				.map(|(v, _, _)| v)
+				.expect("terms");
+		assert_ok!(StakeDelegation::delegate(
+			RuntimeOrigin::signed(eve()),
+			model,
+			1_000 * NMR,
+			0,
+			version,
+			None
+		));
+		open(FIRST + 6);
+		open(FIRST + 7);
+		resolve(model, FIRST + 6, NMR, 0);
+		resolve(model, FIRST + 7, 1_000 * NMR, 10 * NMR as i128);
+		let view = StakeDelegation::positions_of(eve());
+		assert_eq!(view[0].value, 1_010 * NMR);
+		assert_eq!(Balances::total_issuance(), issuance, "no NMR created or destroyed");
+		StakeDelegation::do_try_state().expect("delegation invariants");
+		ModelRegistry::do_try_state().expect("registry invariants");
+		RoundOracle::do_try_state().expect("oracle invariants");
+	});
 }

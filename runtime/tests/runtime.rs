@@ -156,6 +156,29 @@ fn proxy_type_filters() {
 	assert!(ProxyType::Any.filter(&transfer(1)));
 	assert!(!ProxyType::NonTransfer.filter(&transfer(1)));
 	assert!(ProxyType::NonTransfer.filter(&remark()));
+	// Nor may it put the account's NMR into a model (fees and losses go to its owner) or burn
+	// it by griefing; tidying a position stays allowed.
+	let model = numerstake_primitives::ModelId([7; 16]);
+	let delegate = RuntimeCall::StakeDelegation(pallet_stake_delegation::Call::delegate {
+		model,
+		principal: 1,
+		term_rounds: 10,
+		terms_version: 0,
+		document_hash: None,
+	});
+	let recommit = RuntimeCall::StakeDelegation(pallet_stake_delegation::Call::recommit {
+		model,
+		index: 0,
+		term_rounds: 10,
+		terms_version: 0,
+	});
+	let grief = RuntimeCall::ModelRegistry(pallet_model_registry::Call::grief { model, amount: 1 });
+	let withdraw =
+		RuntimeCall::StakeDelegation(pallet_stake_delegation::Call::withdraw { model, index: 0 });
+	for call in [&delegate, &recommit, &grief] {
+		assert!(!ProxyType::NonTransfer.filter(call), "{call:?}");
+	}
+	assert!(ProxyType::NonTransfer.filter(&withdraw));
 	assert!(!ProxyType::Governance.filter(&transfer(1)));
 	assert!(!ProxyType::Governance.filter(&remark()));
 	assert!(!ProxyType::StakingBot.filter(&transfer(1)));

@@ -661,8 +661,8 @@ pub mod pallet {
 			Self::set_status(&model, ModelStatus::Suspended)
 		}
 
-		/// Governance lifts a suspension: the model is `Active` again if it has terms, else
-		/// `Verified` (the delegation pallet re-marks it under-bonded if it still is).
+		/// Governance lifts a suspension: the model is `Active` again if it has terms (or
+		/// `UnderBonded`, if its pool's bond is still below the requirement), else `Verified`.
 		///
 		/// ### Errors
 		/// `BadOrigin`, `UnknownModel`, `InvalidStatus` (not suspended).
@@ -672,10 +672,13 @@ pub mod pallet {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
 			ensure!(info.status == ModelStatus::Suspended, Error::<T>::InvalidStatus);
-			let to = if info.next_terms_version > 0 {
-				ModelStatus::Active
-			} else {
+			// A pool still under-bonded stays so: a suspension does not forget it.
+			let to = if info.next_terms_version == 0 {
 				ModelStatus::Verified
+			} else if T::Delegations::is_under_bonded(&model) {
+				ModelStatus::UnderBonded
+			} else {
+				ModelStatus::Active
 			};
 			Self::set_status(&model, to)
 		}

@@ -381,4 +381,8 @@ impl<T: Config> RoundClock for Pallet<T> {
 	fn first_round() -> Option<RoundIndex> {
 		FirstRound::<T>::get()
 	}
+
+	fn next_result(model: &ModelId) -> Option<RoundIndex> {
+		Self::next_round(model)
+	}
 }

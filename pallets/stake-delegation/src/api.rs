@@ -143,7 +143,10 @@ impl<T: Config> Pallet<T> {
 				});
 		Some(Quote {
 			terms_version: version,
-			first_round: Self::current_round().saturating_add(1).saturating_add(lag),
+			first_round: Self::current_round()
+				.saturating_add(1)
+				.saturating_add(lag)
+				.max(T::Rounds::next_result(&model).unwrap_or(0)),
 			fixed_fee_per_round: fixed,
 			performance_fee: terms.performance_fee(principal),
 			discount,

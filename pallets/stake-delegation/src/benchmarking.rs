@@ -154,8 +154,10 @@ fn advance<T: Config>(m: ModelId, round: RoundIndex, lag: RoundIndex) {
 	}
 }
 
-/// A delegation that is active and owes exactly `periods` fee periods, with a terms version
-/// published in each (the walk's worst case); returns its staker and index.
+/// A delegation that is active and owes exactly `periods` fee periods, with as many terms
+/// versions as the registry keeps taking effect one a round from its second round on (the
+/// walk's worst case: every version is a run of its own, read and split at); returns its
+/// staker and index.
 fn owing_periods<T: Config>(
 	m: ModelId,
 	owner: &T::AccountId,
@@ -165,11 +167,20 @@ fn owing_periods<T: Config>(
 	let index = join::<T>(&staker, m, 5_000 * NMR, 0);
 	let protocol = Parameters::<T>::get().protocol;
 	let notice = Parameters::<T>::get().caps.min_fee_change_notice;
-	let first_round = Delegation::<T>::current_round() + 1 + protocol.activation_lag;
+	let now = Delegation::<T>::current_round();
+	let first_round = now + 1 + protocol.activation_lag;
 	let first_end = maths::period_end_from(first_round, protocol.fee_period);
+	// The staker needs every version from the first on, so the registry keeps them all until
+	// it refuses more.
+	let from = (first_round + 1).max(now + notice.max(1));
+	for k in 0..MAX_VERSION_USERS {
+		let before = latest_version::<T>(&m);
+		T::BenchmarkHelper::publish_terms(&m, owner, worst_terms::<T>(k % 2), from + k);
+		if latest_version::<T>(&m) == before {
+			break;
+		}
+	}
 	for k in 0..periods {
-		let now = Delegation::<T>::current_round();
-		T::BenchmarkHelper::publish_terms(&m, owner, worst_terms::<T>(k % 2), now + notice.max(1));
 		advance::<T>(m, first_end + k * protocol.fee_period, 0);
 	}
 	(staker, index)
@@ -183,6 +194,47 @@ fn with_fee_shares<T: Config>(m: ModelId, owner: &T::AccountId) -> RoundIndex {
 	advance::<T>(m, BASE + 2 * period, 0);
 	let _ = Delegation::<T>::settle(RawOrigin::Signed(owner.clone()).into(), staker, m, index, 8);
 	Delegation::<T>::current_round()
+}
+
+/// The most expensive settlement to set up for a pool with `d` delegations: round `r` (a
+/// fee-period end) activates a cohort of `d` whose members asked to exit at the most distinct
+/// rounds before it activates, burns an exit cohort, and finds the most rounds to record.
+/// Returns the model, its owner and `r`.
+fn worst_settlement<T: Config>(d: u32) -> (ModelId, T::AccountId, RoundIndex) {
+	let (m, owner) = bonded_model::<T>(0);
+	let period = Parameters::<T>::get().protocol.fee_period;
+	let r = maths::period_end_from(BASE + 4, period);
+	// An earlier delegation, active, leaves after round r.
+	let early = funded::<T>("early", 0);
+	let early_index = join::<T>(&early, m, 1_000 * NMR, 0);
+	advance::<T>(m, r - 2, 0);
+	// Round r activates a cohort of `d` delegations...
+	let stakers: Vec<T::AccountId> =
+		(0..=MAX_PRE_EXITS).map(|i| funded::<T>("staker", i)).collect();
+	let first = Pools::<T>::get(m).map_or(0, |p| p.next_index);
+	for i in 0..d {
+		join::<T>(&stakers[(i % (MAX_PRE_EXITS + 1)) as usize], m, NMR, 0);
+	}
+	set_round::<T>(r);
+	while Delegation::<T>::catch_up(RawOrigin::Signed(owner.clone()).into(), m).is_ok() {}
+	let _ = Delegation::<T>::request_exit(RawOrigin::Signed(early.clone()).into(), m, early_index);
+	// ...some of whose members ask to exit, at distinct rounds, before it activates.
+	for (k, who) in stakers.iter().take(MAX_PRE_EXITS.min(d) as usize).enumerate() {
+		set_round::<T>(r + k as u32);
+		while Delegation::<T>::catch_up(RawOrigin::Signed(owner.clone()).into(), m).is_ok() {}
+		let _ = Delegation::<T>::request_exit(
+			RawOrigin::Signed(who.clone()).into(),
+			m,
+			first + k as u32,
+		);
+	}
+	settle_through::<T>(m, r - 1);
+	assert_eq!(PreExits::<T>::get(m, r).len() as u32, MAX_PRE_EXITS.min(d));
+	assert!(Cohorts::<T>::get(m, r).exit_shares > 0, "an exit cohort leaves at r");
+	// The most rounds for the settlement to record.
+	let now = Delegation::<T>::current_round();
+	set_round::<T>(now + T::MaxCatchUp::get());
+	(m, owner, r)
 }
 
 #[benchmarks]
@@ -280,11 +332,13 @@ mod benchmarks {
 		);
 	}
 
-	/// Settling `p` fee periods, each with a terms version taking effect inside it.
+	/// Settling `p` fee periods, meeting every terms version the registry keeps (each a run
+	/// of its own).
 	#[benchmark]
 	fn settle(p: Linear<1, { T::MaxSettlePeriods::get() }>) {
 		let (m, owner) = bonded_model::<T>(0);
 		let (staker, index) = owing_periods::<T>(m, &owner, p);
+		assert!(latest_version::<T>(&m) >= 4, "many terms versions to walk");
 		let caller = funded::<T>("caller", 0);
 		// (The staker is the whitelisted signer here; the caller pays for reading it.)
 		#[extrinsic_call]
@@ -402,47 +456,14 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Settling a round of a pool with `d` delegations, in its most expensive path: the most
-	/// rounds to record, a cohort with the most exits asked before activation, a gain on an
-	/// under-staked round (a backing breach) that the bond pays only in part (debt), an exit
-	/// cohort burned, a fee-period end, and the bond falling short (a status change). `d` must
-	/// not matter.
+	/// Settling a round of a pool with `d` delegations, in its most expensive path with a
+	/// gain: the most rounds to record, a cohort with the most exits asked before activation, a
+	/// gain on an under-staked round (a backing breach) that the bond pays only in part (debt),
+	/// an exit cohort burned, a fee-period end, and the bond falling short (a status change).
+	/// `d` must not matter.
 	#[benchmark]
 	fn on_round_finalized(d: Linear<1, 10_000>) {
-		let (m, owner) = bonded_model::<T>(0);
-		let period = Parameters::<T>::get().protocol.fee_period;
-		let r = maths::period_end_from(BASE + 4, period);
-		// An earlier delegation, active, leaves after round r.
-		let early = funded::<T>("early", 0);
-		let early_index = join::<T>(&early, m, 1_000 * NMR, 0);
-		advance::<T>(m, r - 2, 0);
-		// Round r activates a cohort of `d` delegations...
-		let stakers: Vec<T::AccountId> =
-			(0..=MAX_PRE_EXITS).map(|i| funded::<T>("staker", i)).collect();
-		let first = Pools::<T>::get(m).map_or(0, |p| p.next_index);
-		for i in 0..d {
-			join::<T>(&stakers[(i % (MAX_PRE_EXITS + 1)) as usize], m, NMR, 0);
-		}
-		set_round::<T>(r);
-		while Delegation::<T>::catch_up(RawOrigin::Signed(owner.clone()).into(), m).is_ok() {}
-		let _ =
-			Delegation::<T>::request_exit(RawOrigin::Signed(early.clone()).into(), m, early_index);
-		// ...some of whose members ask to exit, at distinct rounds, before it activates.
-		for (k, who) in stakers.iter().take(MAX_PRE_EXITS.min(d) as usize).enumerate() {
-			set_round::<T>(r + k as u32);
-			while Delegation::<T>::catch_up(RawOrigin::Signed(owner.clone()).into(), m).is_ok() {}
-			let _ = Delegation::<T>::request_exit(
-				RawOrigin::Signed(who.clone()).into(),
-				m,
-				first + k as u32,
-			);
-		}
-		settle_through::<T>(m, r - 1);
-		assert_eq!(PreExits::<T>::get(m, r).len() as u32, MAX_PRE_EXITS.min(d));
-		assert!(Cohorts::<T>::get(m, r).exit_shares > 0, "an exit cohort leaves at r");
-		// The most rounds for the settlement to record.
-		let now = Delegation::<T>::current_round();
-		set_round::<T>(now + T::MaxCatchUp::get());
+		let (m, owner, r) = worst_settlement::<T>(d);
 		let req = Cohorts::<T>::get(m, r).req.unwrap_or(NMR);
 		let at_risk = req / 2;
 		let payout = (at_risk / 20) as i128;
@@ -471,6 +492,30 @@ mod benchmarks {
 		assert!(pool.debt > 0 && pool.last_period_end == Some(r));
 		// With members staying in the pool, the bond is now short of their requirement.
 		assert!(d <= MAX_PRE_EXITS || pool.under_bonded_since.is_some());
+	}
+
+	/// The same round losing everything: the epoch closes (its shares paid out at price 0)
+	/// with the rounds opened since recorded with them, whose requirements are reset (in
+	/// constant work: no round is rewritten). `d` must not matter.
+	#[benchmark]
+	fn on_round_finalized_close(d: Linear<1, 10_000>) {
+		let (m, _, r) = worst_settlement::<T>(d);
+		let req = Cohorts::<T>::get(m, r).req.unwrap_or(NMR);
+		// Earlier losses left the price just above the floor: this one takes the rest.
+		Pools::<T>::mutate(m, |p| {
+			if let Some(p) = p {
+				p.price = 2 * maths::PRICE_FLOOR;
+			}
+		});
+		let result = RoundReturn::Resolved { at_risk: req, payout: -(req as i128) };
+		#[block]
+		{
+			<Delegation<T> as OnRoundFinalized>::on_round_finalized(&m, r, &result);
+		}
+		let pool = Pools::<T>::get(m).expect("pool");
+		assert_eq!((pool.last_finalised, pool.price), (Some(r), ONE));
+		// (With one delegation, it leaves at r itself and there is nothing left to close.)
+		assert!(d == 1 || pool.epoch == 1 && pool.reset_through.is_some_and(|t| t > r));
 	}
 
 	impl_benchmark_test_suite!(Delegation, crate::mock::new_test_ext(), crate::mock::Test);

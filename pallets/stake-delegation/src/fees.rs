@@ -7,6 +7,7 @@
 
 use super::*;
 use crate::{maths, pool::add};
+use alloc::vec::Vec;
 use numerstake_primitives::terms::Terms;
 use polkadot_sdk::sp_runtime::{DispatchError, Permill};
 
@@ -180,6 +181,11 @@ impl<T: Config> Pallet<T> {
 
 	/// The fees of `d` for rounds `fees_through + 1 ..= end`, crystallised at `end` with the
 	/// pool's record of that round, in shares (at most what `d` holds). Advances `d`'s cursors.
+	///
+	/// The rounds split into runs at each change of terms version (for rolling rounds) and at
+	/// each commitment's start and end. Each run pays the fixed fee of its served rounds (unless
+	/// prepaid) at its own terms, and the performance fee at its own rate on its part of the
+	/// period's rise above the high-water mark ([`maths::split_rise`]).
 	pub(crate) fn crystallise(
 		model: &ModelId,
 		d: &mut Delegation,
@@ -195,6 +201,8 @@ impl<T: Config> Pallet<T> {
 		let mut fixed: Balance = 0;
 		let mut from = d.fees_through;
 		let mut served_from = d.served_through;
+		// Each run's performance-fee rate and the share price after it.
+		let mut runs: Vec<(Permill, u128)> = Vec::new();
 		while from < end {
 			// The version in force at round `from + 1`.
 			while let Some((effective, t)) = next.take() {
@@ -206,7 +214,7 @@ impl<T: Config> Pallet<T> {
 				terms = t;
 				next = T::Registry::terms_version(model, version.saturating_add(1));
 			}
-			// The segment runs to the next change of version or commitment, or to `end`.
+			// The run goes to the next change of version or commitment, or to `end`.
 			let mut to = end;
 			if let Some((effective, _)) = &next {
 				to = to.min(effective.saturating_sub(1));
@@ -220,35 +228,50 @@ impl<T: Config> Pallet<T> {
 					to = to.min(c.end);
 				}
 			}
-			let served_to = if to == end {
-				record.served_total
-			} else {
-				History::<T>::get(model, to).map_or(served_from, |h| h.served_total)
-			};
+			let at_to = if to == end { Some(*record) } else { History::<T>::get(model, to) };
+			let served_to = at_to.map_or(served_from, |h| h.served_total);
 			let first = from.saturating_add(1);
-			let prepaid = d.commitments.iter().any(|c| c.start <= first && first <= c.end);
-			if !prepaid {
-				let served = served_to.saturating_sub(served_from);
-				let fee = maths::fixed_fee(
-					terms.fixed_fee_per_round(principal),
-					served,
-					rolling_discount(&terms),
-				)
-				.ok_or(Error::<T>::Overflow)?;
-				fixed = add::<T>(fixed, fee)?;
-			}
+			let committed = d.commitments.iter().find(|c| c.start <= first && first <= c.end);
+			let rate = match committed {
+				Some(c) => {
+					maths::discounted(terms_of(c.version)?.1.performance_fee(principal), c.discount)
+				},
+				None => {
+					let served = served_to.saturating_sub(served_from);
+					let fee = maths::fixed_fee(
+						terms.fixed_fee_per_round(principal),
+						served,
+						rolling_discount(&terms),
+					)
+					.ok_or(Error::<T>::Overflow)?;
+					fixed = add::<T>(fixed, fee)?;
+					maths::discounted(terms.performance_fee(principal), rolling_discount(&terms))
+				},
+			};
+			// A run whose record is gone (older than the history depth) made no new high.
+			let price_to = at_to.map_or(d.hwm, |h| h.price_after);
+			runs.push((rate, price_to));
 			from = to;
 			served_from = served_to;
 		}
-		let rate = match d.commitments.iter().find(|c| c.start <= end && end <= c.end) {
-			Some(c) => {
-				maths::discounted(terms_of(c.version)?.1.performance_fee(principal), c.discount)
-			},
-			None => maths::discounted(terms.performance_fee(principal), rolling_discount(&terms)),
-		};
 		let held = d.shares.saturating_sub(d.exit_fee_shares);
-		let performance = maths::performance_fee(held, d.hwm, record.price_after, rate)
-			.ok_or(Error::<T>::Overflow)?;
+		let rise = record.price_after.saturating_sub(d.hwm);
+		let ends: Vec<u128> = runs.iter().map(|(_, p)| *p).collect();
+		let parts = maths::split_rise(d.hwm, rise, &ends).ok_or(Error::<T>::Overflow)?;
+		// The rise each rate applies to (runs at one rate add up first, so that a period at
+		// one rate pays exactly that rate on its whole rise).
+		let mut by_rate: Vec<(Permill, u128)> = Vec::new();
+		for ((rate, _), part) in runs.iter().zip(parts) {
+			match by_rate.iter_mut().find(|(r, _)| r == rate) {
+				Some((_, sum)) => *sum = add::<T>(*sum, part)?,
+				None => by_rate.push((*rate, part)),
+			}
+		}
+		let mut performance: Balance = 0;
+		for (rate, part) in by_rate {
+			let base = maths::value_of(held, part).ok_or(Error::<T>::Overflow)?;
+			performance = add::<T>(performance, rate.mul_floor(base))?;
+		}
 		let fee = add::<T>(fixed, performance)?;
 		let fee_shares =
 			maths::fee_in_shares(fee, record.price_after, held).ok_or(Error::<T>::Overflow)?;

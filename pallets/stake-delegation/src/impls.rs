@@ -18,10 +18,13 @@ impl<T: Config> OnRoundFinalized for Pallet<T> {
 		}
 	}
 
-	/// The benchmarked worst case (the most rounds recorded and one round settled, at 10,000
-	/// delegations), twice: a deferred result's settlement applies at most two results.
+	/// The benchmarked worst case (the most rounds recorded and one round settled, with a gain
+	/// or with an epoch close, at 10,000 delegations), twice: a deferred result's settlement
+	/// applies at most two results.
 	fn weight() -> Weight {
-		T::WeightInfo::on_round_finalized(10_000).saturating_mul(2)
+		let gain = T::WeightInfo::on_round_finalized(10_000);
+		let close = T::WeightInfo::on_round_finalized_close(10_000);
+		gain.max(close).saturating_mul(2)
 	}
 }
 
@@ -31,7 +34,7 @@ impl<T: Config> DelegationInspect<T::AccountId> for Pallet<T> {
 	}
 
 	fn has_obligations(model: &ModelId) -> bool {
-		Pools::<T>::get(model).is_some_and(|p| Self::has_obligations_in(&p))
+		Pools::<T>::get(model).is_some_and(|p| Self::has_obligations_in(model, &p))
 	}
 
 	fn terms_version_in_use(model: &ModelId, version: u32) -> bool {
@@ -41,6 +44,10 @@ impl<T: Config> DelegationInspect<T::AccountId> for Pallet<T> {
 
 	fn has_debt(owner: &T::AccountId) -> bool {
 		Operators::<T>::get(owner).debt > 0
+	}
+
+	fn is_under_bonded(model: &ModelId) -> bool {
+		Pools::<T>::get(model).is_some_and(|p| p.under_bonded_since.is_some())
 	}
 }
 
@@ -156,8 +163,11 @@ mod checks {
 			let mut exits_after_next: u128 = 0;
 			let mut exit_members: BTreeMap<RoundIndex, u32> = BTreeMap::new();
 			for (round, c) in Cohorts::<T>::iter_prefix(model) {
+				// A restarted idle pool may keep stale requirement records of rounds it never
+				// settles (see `restart_at`); exits are never among them.
+				let holds_exits = c.exit_shares > 0 || c.exit_principal > 0 || c.exit_members > 0;
 				ensure!(
-					pool.last_finalised.is_none_or(|l| round > l),
+					!holds_exits || pool.last_finalised.is_none_or(|l| round > l),
 					"cohort record of a settled round"
 				);
 				ensure!(
@@ -364,7 +374,25 @@ mod checks {
 				+ pool.owner_payable;
 			let balance = T::Currency::balance(&Self::pool_account(model));
 			ensure!(balance >= owes, "pool account holds less than it owes");
+			// Anyone can send NMR to the pool account, so only tests (which do not) bound the
+			// excess by the recorded rounding dust.
+			#[cfg(test)]
 			ensure!(balance - owes <= pool.dust_allowance, "pool excess beyond the rounding dust");
+
+			// The pool and the oracle agree on the next round: a pool with anything exposed is
+			// watched and expects exactly the oracle's next result for its model.
+			if !Self::is_idle(pool) {
+				let next = T::Rounds::next_result(model);
+				ensure!(next.is_some(), "a pool with positions whose model is not watched");
+				ensure!(
+					Self::next_to_settle(pool) == next,
+					"the pool expects another round than the oracle finalises next"
+				);
+			}
+			ensure!(
+				pool.reset_through.is_some() || pool.reset_exposed == 0,
+				"stray reset exposure"
+			);
 
 			// Deferred results and history.
 			match pool.deferred {
@@ -382,10 +410,30 @@ mod checks {
 					"stray deferred results"
 				),
 			}
-			ensure!(
-				History::<T>::iter_prefix(model).count() as u32 <= T::HistoryDepth::get(),
-				"history beyond its depth"
-			);
+			// History: the latest `HistoryDepth` rounds, and (only after a restart skipped
+			// rounds, while pruning catches up two a round) older ones from `history_from` on.
+			let keep_from = pool
+				.last_finalised
+				.map_or(0, |l| l.saturating_add(1).saturating_sub(T::HistoryDepth::get()));
+			let lag = keep_from.saturating_sub(pool.history_from);
+			let mut kept: u32 = 0;
+			for (round, _) in History::<T>::iter_prefix(model) {
+				ensure!(round >= pool.history_from, "history record pruning missed");
+				kept += 1;
+			}
+			ensure!(kept <= T::HistoryDepth::get().saturating_add(lag), "history beyond its depth");
+			// The window of open rounds' requirements covers every recorded, unsettled round.
+			for (round, c) in Cohorts::<T>::iter_prefix(model) {
+				let open = pool.last_finalised.is_none_or(|l| round > l)
+					&& round <= pool.recorded_through
+					&& pool.reset_through.is_none_or(|t| round > t);
+				if let (true, Some(req)) = (open, c.req) {
+					ensure!(
+						req == 0 || pool.open_reqs.iter().any(|(r, v)| *r >= round && *v >= req),
+						"an open round's requirement is not covered by the bond window"
+					);
+				}
+			}
 			ensure!(pool.price >= maths::PRICE_FLOOR || pool.shares == 0, "price below the floor");
 			Ok(())
 		}

@@ -369,6 +369,14 @@ pub mod pallet {
 		},
 		/// A finalised result waits until the pool catches up with the rounds opened before it.
 		SettlementDeferred { model: ModelId, round: RoundIndex },
+		/// A finalised result could not be applied (`error`); the round was settled as not
+		/// submitted instead (no money moved; commitments no longer bind).
+		SettlementFailed { model: ModelId, round: RoundIndex, error: DispatchError },
+		/// The oracle finalised a round the pool does not expect next; it was ignored.
+		ResultIgnored { model: ModelId, round: RoundIndex },
+		/// An idle pool restarted at the oracle's next round for its model (after the model was
+		/// watched afresh).
+		PoolRestarted { model: ModelId, next_round: RoundIndex },
 		/// The pool recorded requirements up to `recorded_through`.
 		CaughtUp { model: ModelId, recorded_through: RoundIndex, deferred_left: u32 },
 		/// The owner queued fee shares to leave after `last_round`.
@@ -671,7 +679,7 @@ pub mod pallet {
 		}
 
 		/// Releases `amount` of the bond, as long as what stays covers the requirement (with
-		/// everything queued to join) and the owner owes the pool nothing.
+		/// everything still exposed or queued) and the owner owes no pool anything.
 		///
 		/// ### Errors
 		/// `NoPool`, `NotOwner`, `ZeroAmount`, `InDebt`, `CatchUpRequired`, `AmountExceedsBond`,
@@ -704,7 +712,8 @@ pub mod pallet {
 		/// repaid into the pool first).
 		///
 		/// ### Errors
-		/// `NoPool`, `NotOwner`, `CatchUpRequired`, `NoFeeExit`, `NotYetReleased`, `Overflow`.
+		/// `NoPool`, `NotOwner`, `InDebt` (debt in another pool), `CatchUpRequired`,
+		/// `NoFeeExit`, `NotYetReleased`, `Overflow`.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::withdraw_fee_exit().saturating_add(inline_catch_up::<T>()))]
 		pub fn withdraw_fee_exit(
@@ -720,7 +729,8 @@ pub mod pallet {
 		/// the burn) and prepaid fees (debt is repaid into the pool first).
 		///
 		/// ### Errors
-		/// `NoPool`, `NotOwner`, `NothingToClaim`, `CatchUpRequired`.
+		/// `NoPool`, `NotOwner`, `NothingToClaim`, `InDebt` (debt in another pool),
+		/// `CatchUpRequired`.
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::claim_owner_payable().saturating_add(inline_catch_up::<T>()))]
 		pub fn claim_owner_payable(origin: OriginFor<T>, model: ModelId) -> DispatchResult {

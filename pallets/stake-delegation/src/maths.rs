@@ -135,8 +135,41 @@ pub fn prepaid_fee(per_round: u128, term: RoundIndex, discount: Permill) -> Opti
 }
 
 /// The shares a fee of `fee` planck costs at `price`, rounded down and at most `available`.
+/// Shares worth nothing (price 0, a wiped-out epoch) pay no fee.
 pub fn fee_in_shares(fee: u128, price: u128, available: u128) -> Option<u128> {
+	if price == 0 {
+		return Some(0);
+	}
 	Some(shares_for(fee, price)?.min(available))
+}
+
+/// Splits a performance fee's base, the rise `total` of the share price above the high-water
+/// mark `hwm` over a fee period, between runs of rounds that end at the prices `ends` (in
+/// order; the last is the period's end price): each run's part is the new high it made above
+/// the highest earlier price (`hwm` at the start), scaled so the parts add up to exactly
+/// `total` (rounded down, the last run with a new high takes what rounding left). With one
+/// run, or runs that only rise, each run's part is exactly its rise.
+pub fn split_rise(hwm: u128, total: u128, ends: &[u128]) -> Option<alloc::vec::Vec<u128>> {
+	let mut high = hwm;
+	let mut parts = alloc::vec::Vec::with_capacity(ends.len());
+	for end in ends {
+		parts.push(end.saturating_sub(high));
+		high = high.max(*end);
+	}
+	let highs: u128 = parts.iter().try_fold(0u128, |a, p| a.checked_add(*p))?;
+	if highs == 0 {
+		return Some(alloc::vec![0; ends.len()]);
+	}
+	let last = parts.iter().rposition(|p| *p > 0)?;
+	let mut given: u128 = 0;
+	for (i, part) in parts.iter_mut().enumerate() {
+		if i != last {
+			*part = mul_div_floor(*part, total.min(highs), highs)?;
+			given = given.checked_add(*part)?;
+		}
+	}
+	parts[last] = total.min(highs).checked_sub(given)?;
+	Some(parts)
 }
 
 /// `ratio * amount`, rounded up: the bond an exposure of `amount` requires.

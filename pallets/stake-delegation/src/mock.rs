@@ -65,19 +65,60 @@ parameter_types! {
 	pub static CurrentRound: RoundIndex = START_ROUND;
 	pub static Unwatched: bool = false;
 	pub static FirstRound: Option<RoundIndex> = Some(START_ROUND);
+	/// A round whose result the pallet fails to apply (a forced error).
+	pub static FailReturn: Option<RoundIndex> = None;
 }
 
-/// The oracle's round clock, moved by tests.
+thread_local! {
+	/// The oracle's watch list: per model, its next round (`None`: not watched). A model
+	/// without an entry is watched from the chain's first round.
+	static WATCH: core::cell::RefCell<std::collections::BTreeMap<ModelId, Option<RoundIndex>>> =
+		Default::default();
+}
+
+/// The oracle's next round for `model`, as the real oracle reports it.
+pub fn oracle_next(model: &ModelId) -> Option<RoundIndex> {
+	if Unwatched::get() {
+		return None;
+	}
+	WATCH.with(|w| w.borrow().get(model).copied()).unwrap_or_else(FirstRound::get)
+}
+
+/// The oracle stops following `model`.
+pub fn oracle_unwatch(model: ModelId) {
+	WATCH.with(|w| w.borrow_mut().insert(model, None));
+}
+
+/// The oracle follows `model` from `from` (`None`: the round after the latest opened).
+pub fn oracle_watch(model: ModelId, from: Option<RoundIndex>) {
+	let from = from.unwrap_or(CurrentRound::get() + 1);
+	WATCH.with(|w| w.borrow_mut().insert(model, Some(from)));
+}
+
+/// The oracle finalised `model`'s next round.
+pub fn oracle_advance(model: ModelId, round: RoundIndex) {
+	assert_eq!(
+		oracle_next(&model),
+		Some(round),
+		"the oracle finalises each model's rounds in order"
+	);
+	WATCH.with(|w| w.borrow_mut().insert(model, Some(round + 1)));
+}
+
+/// The oracle's round clock and watch list, moved by tests.
 pub struct Clock;
 impl RoundClock for Clock {
 	fn current_round() -> RoundIndex {
 		CurrentRound::get()
 	}
-	fn watches(_: &ModelId) -> bool {
-		!Unwatched::get()
+	fn watches(model: &ModelId) -> bool {
+		!Unwatched::get() && WATCH.with(|w| w.borrow().get(model) != Some(&None))
 	}
 	fn first_round() -> Option<RoundIndex> {
 		FirstRound::get()
+	}
+	fn next_result(model: &ModelId) -> Option<RoundIndex> {
+		oracle_next(model)
 	}
 }
 
@@ -139,6 +180,8 @@ impl crate::BenchmarkHelper<AccountId> for DelegationBenchHelper {
 	fn active_model(model: &ModelId, owner: &AccountId, terms: crate::tests::Terms) {
 		use polkadot_sdk::frame_support::traits::fungible::Mutate;
 		let _ = Balances::mint_into(owner, 10 * NMR);
+		// The oracle follows the model from the current round (the benchmarks' first).
+		oracle_watch(*model, Some(CurrentRound::get()));
 		crate::tests::register_active(*owner, *model, terms);
 	}
 	fn publish_terms(
@@ -193,6 +236,8 @@ pub fn new_test_ext() -> TestExternalities {
 		CurrentRound::set(START_ROUND);
 		Unwatched::set(false);
 		FirstRound::set(Some(START_ROUND));
+		FailReturn::set(None);
+		WATCH.with(|w| w.borrow_mut().clear());
 	});
 	ext
 }

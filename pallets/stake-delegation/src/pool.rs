@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::maths::{self, Transfer, ONE};
+use polkadot_sdk::frame_support::storage::with_storage_layer;
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
@@ -66,6 +67,7 @@ impl<T: Config> Pallet<T> {
 			last_finalised: None,
 			deferred: None,
 			reset_through: None,
+			reset_exposed: 0,
 			served_rounds: 0,
 			next_period_end: maths::period_end_from(current.saturating_add(1), period),
 			last_period_end: None,
@@ -75,21 +77,103 @@ impl<T: Config> Pallet<T> {
 			delegations: 0,
 			version_users: Default::default(),
 			dust_allowance: 0,
+			open_reqs: Default::default(),
+			history_from: current.saturating_add(1),
 		}
 	}
 
 	/// What the owner must stake on Numerai for round `recorded_through + 1`: the value of the
 	/// shares exposed to it at today's price plus the principal queued to activate by it.
+	/// Rounding dust (shares nobody holds) alone is no one's exposure and never a requirement.
 	pub fn requirement_next(pool: &Pool<T::AccountId>) -> Result<Balance, DispatchError> {
-		let shares = maths::value_of(pool.next_shares, pool.price).ok_or(Error::<T>::Overflow)?;
+		let shares =
+			maths::value_of(Self::exposed_shares(pool), pool.price).ok_or(Error::<T>::Overflow)?;
 		Ok(add::<T>(shares, pool.next_principal)?)
 	}
 
-	/// The exposure once everything queued has joined: live shares' value plus queued principal
-	/// not asked to exit. Capacity, the bond a join needs and unbonding are checked against it.
+	/// The shares exposed to the next round to record; none if they are only rounding dust
+	/// (while positions hold shares the dust moves with them, so that no requirement depends
+	/// on when members take their shares).
+	fn exposed_shares(pool: &Pool<T::AccountId>) -> u128 {
+		if pool.next_shares == pool.dust_shares {
+			0
+		} else {
+			pool.next_shares
+		}
+	}
+
+	/// Every planck still exposed to a round after the next one to record, at most: the shares
+	/// exposed to the next round (including committed exits that leave later) and all queued
+	/// principal (including what leaves before activation, until it leaves), but not rounding
+	/// dust alone. Capacity, the bond a join needs, unbonding and concentration are checked
+	/// against it, so that a join can never push a later round's requirement past them.
 	pub fn projected(pool: &Pool<T::AccountId>) -> Result<Balance, DispatchError> {
-		let shares = maths::value_of(pool.live_shares, pool.price).ok_or(Error::<T>::Overflow)?;
-		Ok(add::<T>(shares, sub::<T>(pool.queued, pool.queued_exiting)?)?)
+		let shares =
+			maths::value_of(Self::exposed_shares(pool), pool.price).ok_or(Error::<T>::Overflow)?;
+		Ok(add::<T>(shares, pool.queued)?)
+	}
+
+	/// Whether nothing in the pool is exposed to a round or waits for one: no positions,
+	/// nothing queued, no exit cohort, no deferred result; only rounding dust holds shares.
+	pub(crate) fn is_idle(pool: &Pool<T::AccountId>) -> bool {
+		pool.delegations == 0
+			&& pool.pending.is_empty()
+			&& pool.shares == pool.dust_shares
+			&& pool.deferred.is_none()
+	}
+
+	/// The next round the pool settles: after its deferred results, or after its last settled
+	/// round (`None`: a new pool that has settled nothing).
+	pub fn next_to_settle(pool: &Pool<T::AccountId>) -> Option<RoundIndex> {
+		match (pool.deferred, pool.last_finalised) {
+			(Some((first, count)), _) => Some(first.saturating_add(count)),
+			(None, Some(last)) => Some(last.saturating_add(1)),
+			(None, None) => None,
+		}
+	}
+
+	/// An idle pool follows the oracle: after an unwatch and a re-watch, a re-registration, or
+	/// a watch from a later round, the oracle finalises the model from another round than the
+	/// pool last expected, and an idle pool restarts there (a pool with anything exposed is
+	/// always watched, and the oracle never moves a watched model's next round).
+	pub(crate) fn align_idle(model: &ModelId, pool: &mut Pool<T::AccountId>) {
+		if !Self::is_idle(pool) {
+			return;
+		}
+		if let Some(next) = T::Rounds::next_result(model) {
+			if Self::next_to_settle(pool) != Some(next) {
+				Self::restart_at(model, pool, next);
+			}
+		}
+	}
+
+	/// Makes an idle pool expect round `next` next. Whatever its round records recorded is no
+	/// longer exposed, so the requirement of every recorded round is reset to what activates
+	/// from now on. (An idle pool writes no records; the only ones it can hold are requirements
+	/// recorded before an epoch close paid their shares out. Those of rounds before `next` are
+	/// never read again; `try_state` allows them.)
+	fn restart_at(model: &ModelId, pool: &mut Pool<T::AccountId>, next: RoundIndex) {
+		pool.last_finalised = next.checked_sub(1);
+		pool.open_reqs.clear();
+		pool.history_from = pool.history_from.min(next);
+		pool.reset_through = (pool.recorded_through >= next).then_some(pool.recorded_through);
+		pool.reset_exposed = 0;
+		let period = Parameters::<T>::get().protocol.fee_period;
+		pool.next_period_end = maths::period_end_from(next, period);
+		Self::deposit_event(Event::PoolRestarted { model: *model, next_round: next });
+	}
+
+	/// A pool with nothing exposed to any future round (nothing queued, only dust in shares)
+	/// records every opened round at once: each one's requirement is zero.
+	pub(crate) fn fast_forward_idle(pool: &mut Pool<T::AccountId>) {
+		if pool.pending.is_empty() && pool.shares == pool.dust_shares {
+			let current = Self::current_round();
+			if pool.recorded_through < current {
+				pool.recorded_through = current;
+				pool.next_shares = pool.live_shares;
+				pool.next_principal = 0;
+			}
+		}
 	}
 
 	fn pending_principal(pool: &Pool<T::AccountId>, round: RoundIndex) -> Balance {
@@ -117,9 +201,15 @@ impl<T: Config> Pallet<T> {
 			return Ok(false);
 		}
 		Self::skip_unopened(pool);
+		Self::fast_forward_idle(pool);
+		if pool.recorded_through >= Self::current_round() {
+			return Ok(true);
+		}
 		let n = pool.recorded_through.saturating_add(1);
 		let mut cohort = Cohorts::<T>::get(model, n);
-		cohort.req = Some(Self::requirement_next(pool)?);
+		let req = Self::requirement_next(pool)?;
+		cohort.req = Some(req);
+		Self::note_open_req(pool, n, req);
 		// Round n + 1 loses what leaves after n and gains the cohort activating at n + 1.
 		if cohort.exit_epoch == pool.epoch {
 			pool.next_shares = sub::<T>(pool.next_shares, cohort.exit_shares)?;
@@ -127,7 +217,10 @@ impl<T: Config> Pallet<T> {
 		pool.next_principal = sub::<T>(pool.next_principal, cohort.exit_principal)?;
 		pool.next_principal =
 			add::<T>(pool.next_principal, Self::pending_principal(pool, n.saturating_add(1)))?;
-		Cohorts::<T>::insert(model, n, cohort);
+		// A round nothing is exposed to and nothing leaves at needs no record.
+		if cohort != (RoundCohort { req: Some(0), ..Default::default() }) {
+			Cohorts::<T>::insert(model, n, cohort);
+		}
 		pool.recorded_through = n;
 		Ok(true)
 	}
@@ -158,7 +251,9 @@ impl<T: Config> Pallet<T> {
 		pool: &mut Pool<T::AccountId>,
 	) -> Result<u32, DispatchError> {
 		ensure!(pool.deferred.is_none(), Error::<T>::CatchUpRequired);
+		Self::align_idle(model, pool);
 		Self::skip_unopened(pool);
+		Self::fast_forward_idle(pool);
 		let gap = Self::current_round().saturating_sub(pool.recorded_through);
 		ensure!(gap <= INLINE_CATCH_UP, Error::<T>::CatchUpRequired);
 		for _ in 0..gap {
@@ -184,7 +279,7 @@ impl<T: Config> Pallet<T> {
 			let Some((round, count)) = pool.deferred else { break };
 			let result = Deferred::<T>::take(model, round).unwrap_or(RoundReturn::NotSubmitted);
 			pool.deferred = (count > 1).then(|| (round.saturating_add(1), count - 1));
-			Self::settle_round(model, pool, round, result)?;
+			Self::settle_or_skip(model, pool, round, result)?;
 			applied += 1;
 		}
 		Ok((recorded, applied))
@@ -198,26 +293,54 @@ impl<T: Config> Pallet<T> {
 		result: RoundReturn,
 	) -> Result<(), DispatchError> {
 		let Some(mut pool) = Pools::<T>::get(model) else { return Ok(()) };
-		Self::skip_unopened(&mut pool);
-		// The oracle finalises each model's rounds once, in order; anything else is ignored.
-		let expected = match (pool.deferred, pool.last_finalised) {
-			(Some((first, count)), _) => Some(first.saturating_add(count)),
-			(None, Some(last)) => Some(last.saturating_add(1)),
-			(None, None) => None,
-		};
-		if expected.is_some_and(|e| e != round) {
+		// The oracle finalises each model's rounds once, in order. An idle pool takes whatever
+		// round it finalises next; a pool with anything exposed expects exactly its next one
+		// (it is always watched, and the oracle never moves a watched model's next round).
+		if Self::is_idle(&pool) && Self::next_to_settle(&pool).is_some_and(|e| e != round) {
+			Self::restart_at(model, &mut pool, round);
+		}
+		if Self::next_to_settle(&pool).is_some_and(|e| e != round) {
 			log::error!(target: "numerstake::delegation", "round {round} of {model:?} finalised out of order; ignored");
+			Self::deposit_event(Event::ResultIgnored { model: *model, round });
 			return Ok(());
 		}
+		Self::skip_unopened(&mut pool);
+		Self::fast_forward_idle(&mut pool);
 		let gap = Self::current_round().saturating_sub(pool.recorded_through);
 		if pool.deferred.is_some() || gap > T::MaxCatchUp::get() {
 			Self::defer(model, &mut pool, round, result);
 			Self::process(model, &mut pool, T::MaxCatchUp::get(), 2)?;
 		} else {
 			Self::process(model, &mut pool, gap, 0)?;
-			Self::settle_round(model, &mut pool, round, result)?;
+			Self::settle_or_skip(model, &mut pool, round, result)?;
 		}
 		Pools::<T>::insert(model, pool);
+		Ok(())
+	}
+
+	/// Settles a round; if its result cannot be applied (an error no real amount should reach),
+	/// says so (`SettlementFailed`) and settles it as not submitted instead, which moves no
+	/// money: cohorts still activate and exits still leave, so the pool never freezes. Settling
+	/// a round as not submitted fails only on books that `try_state` would show broken.
+	pub(crate) fn settle_or_skip(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+		round: RoundIndex,
+		result: RoundReturn,
+	) -> Result<(), DispatchError> {
+		let attempt = with_storage_layer(|| {
+			let mut p = pool.clone();
+			Self::settle_round(model, &mut p, round, result).map(|()| p)
+		});
+		match attempt {
+			Ok(p) => *pool = p,
+			Err(error) if result != RoundReturn::NotSubmitted => {
+				log::error!(target: "numerstake::delegation", "round {round} of {model:?} cannot be applied ({error:?}); settled as not submitted");
+				Self::deposit_event(Event::SettlementFailed { model: *model, round, error });
+				Self::settle_round(model, pool, round, RoundReturn::NotSubmitted)?;
+			},
+			Err(error) => return Err(error),
+		}
 		Ok(())
 	}
 
@@ -236,34 +359,31 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::SettlementDeferred { model: *model, round });
 	}
 
-	/// The requirement recorded for `round`; after an epoch closed, the rounds recorded with the
-	/// old shares are recomputed from the principal that was queued for them (the old shares
-	/// were paid out and are no longer exposed).
-	fn round_requirement(
-		model: &ModelId,
-		pool: &mut Pool<T::AccountId>,
-		round: RoundIndex,
-	) -> Result<Balance, DispatchError> {
-		let recorded = Cohorts::<T>::get(model, round).req.unwrap_or(0);
-		let Some(through) = pool.reset_through else { return Ok(recorded) };
-		if round >= through {
-			pool.reset_through = None;
+	/// Adds round `round`'s recorded requirement to the window of open rounds' maxima.
+	fn note_open_req(pool: &mut Pool<T::AccountId>, round: RoundIndex, req: Balance) {
+		if req == 0 {
+			return;
 		}
-		if round > through {
-			return Ok(recorded);
+		while pool.open_reqs.last().is_some_and(|(_, r)| *r <= req) {
+			pool.open_reqs.pop();
 		}
-		let mut req: Balance = 0;
-		for p in pool.pending.iter().filter(|p| p.round <= round) {
-			req = add::<T>(req, p.principal)?;
-			if p.exiting > 0 {
-				for (last, principal, _) in PreExits::<T>::get(model, p.round) {
-					if last < round {
-						req = sub::<T>(req, principal)?;
-					}
-				}
+		if pool.open_reqs.try_push((round, req)).is_err() {
+			// Full: the smallest maximum so far covers this round too (it is larger).
+			if let Some(last) = pool.open_reqs.last_mut() {
+				last.0 = round;
 			}
 		}
-		Ok(req)
+	}
+
+	/// The most any round recorded but not yet settled still requires.
+	pub fn open_requirement(pool: &Pool<T::AccountId>) -> Balance {
+		pool.open_reqs.first().map_or(0, |(_, r)| *r)
+	}
+
+	/// Whether `round`'s recorded requirement is stale (recorded with shares an epoch close
+	/// paid out, or before an idle pool restarted): its requirement is then `reset_exposed`.
+	fn in_reset(pool: &Pool<T::AccountId>, round: RoundIndex) -> bool {
+		pool.reset_through.is_some_and(|t| round <= t)
 	}
 
 	/// Settles a finalised round of the pool (which has recorded every opened round): activate
@@ -275,7 +395,8 @@ impl<T: Config> Pallet<T> {
 		result: RoundReturn,
 	) -> Result<(), DispatchError> {
 		let protocol = Parameters::<T>::get().protocol;
-		let req = Self::round_requirement(model, pool, round)?;
+		let reset = Self::in_reset(pool, round);
+		let recorded = Cohorts::<T>::get(model, round).req.unwrap_or(0);
 		let epoch = pool.epoch;
 		let price_before = pool.price;
 		if pool.next_period_end < round {
@@ -285,8 +406,15 @@ impl<T: Config> Pallet<T> {
 
 		// 1. The cohort whose first round this is joins at the current price.
 		let activated = Self::activate(model, pool, round, period_end)?;
+		// After a close, what was recorded for this round counted shares no longer exposed:
+		// what is exposed is exactly the principal activated since (less what left).
+		let req = if reset { pool.reset_exposed } else { recorded };
 
 		// 2. What the delegated stake earned or lost on Numerai.
+		#[cfg(test)]
+		if crate::mock::FailReturn::get() == Some(round) && result != RoundReturn::NotSubmitted {
+			return Err(Error::<T>::Overflow.into());
+		}
 		let (submitted, at_risk, (transfer, breach)) = match result {
 			RoundReturn::NotSubmitted => (false, 0, (Transfer::None, false)),
 			RoundReturn::Resolved { at_risk, payout } => {
@@ -340,6 +468,18 @@ impl<T: Config> Pallet<T> {
 		if cohort.exit_principal > 0 {
 			log::error!(target: "numerstake::delegation", "exit principal of round {round} left unconverted");
 		}
+		while pool.open_reqs.first().is_some_and(|(r, _)| *r <= round) {
+			pool.open_reqs.remove(0);
+		}
+		if reset {
+			if cohort.reset_epoch == pool.epoch {
+				pool.reset_exposed = pool.reset_exposed.saturating_sub(cohort.reset_exit);
+			}
+			if pool.reset_through == Some(round) {
+				pool.reset_through = None;
+				pool.reset_exposed = 0;
+			}
+		}
 
 		// 4. History: price, served counter, the fee calendar.
 		let served = submitted && !breach;
@@ -367,8 +507,15 @@ impl<T: Config> Pallet<T> {
 				next_end,
 			},
 		);
-		if let Some(old) = round.checked_sub(T::HistoryDepth::get()) {
-			History::<T>::remove(model, old);
+		// Keep the latest `HistoryDepth` rounds; two a round, so that pruning catches up after
+		// a restart skipped rounds.
+		let keep_from = round.saturating_add(1).saturating_sub(T::HistoryDepth::get());
+		for _ in 0..2 {
+			if pool.history_from >= keep_from {
+				break;
+			}
+			History::<T>::remove(model, pool.history_from);
+			pool.history_from = pool.history_from.saturating_add(1);
 		}
 		pool.last_finalised = Some(round);
 		Self::deposit_event(Event::RoundSettled {
@@ -383,9 +530,15 @@ impl<T: Config> Pallet<T> {
 			served,
 		});
 
-		// A wiped-out pool pays its shares out and starts a new epoch.
-		if pool.shares > 0 && pool.price < maths::PRICE_FLOOR {
-			Self::close_epoch(model, pool, round)?;
+		// A wiped-out pool pays its shares out and starts a new epoch; one whose last shares
+		// just left at a price below the floor simply starts again at 1 (nothing is left to
+		// pay out, and no cohort can activate at a price of 0).
+		if pool.price < maths::PRICE_FLOOR {
+			if pool.shares > 0 {
+				Self::close_epoch(model, pool, round)?;
+			} else {
+				pool.price = ONE;
+			}
 		}
 		Self::check_bond(model, pool)?;
 		Self::update_tracked(pool)
@@ -403,16 +556,28 @@ impl<T: Config> Pallet<T> {
 		let n = pool.recorded_through.saturating_add(1);
 		let price = pool.price;
 		let epoch = pool.epoch;
+		let reset = Self::in_reset(pool, round);
+		if reset {
+			pool.reset_exposed = add::<T>(pool.reset_exposed, act.principal)?;
+		}
 		// Principal already out of round n's exposure: exits after rounds before n.
 		let mut left_before_n: Balance = 0;
 		if act.exiting > 0 {
 			for (last, principal, members) in PreExits::<T>::take(model, round) {
 				let shares = maths::shares_for(principal, price).ok_or(Error::<T>::Overflow)?;
+				let leaves_reset = reset && Self::in_reset(pool, last);
 				Cohorts::<T>::try_mutate(model, last, |c| -> Result<(), DispatchError> {
 					Self::reset_exit_epoch(c, epoch);
 					c.exit_principal = sub::<T>(c.exit_principal, principal)?;
 					c.exit_shares = add::<T>(c.exit_shares, shares)?;
 					c.exit_members = c.exit_members.saturating_add(members);
+					if leaves_reset {
+						if c.reset_epoch != epoch {
+							c.reset_epoch = epoch;
+							c.reset_exit = 0;
+						}
+						c.reset_exit = add::<T>(c.reset_exit, principal)?;
+					}
 					Ok(())
 				})?;
 				pool.shares = add::<T>(pool.shares, shares)?;
@@ -531,7 +696,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// `amount` planck already in the pool account (outside the shares' value) go into the
-	/// shares' value to repay debt: the price rises, or, with no shares left, they stay as dust.
+	/// shares' value to repay debt: the price rises for every share in the pool then. With no
+	/// staker's shares left (only the owner's fee position and rounding dust), the planck stay
+	/// as dust: the stakers the gain was owed to have left, and the owner must not get the
+	/// repayment back through the fee position. The price never passes
+	/// [`maths::PRICE_CEILING`] (what would stays as dust too).
 	pub(crate) fn repay_into_pool(
 		model: &ModelId,
 		pool: &mut Pool<T::AccountId>,
@@ -540,11 +709,16 @@ impl<T: Config> Pallet<T> {
 		if amount == 0 {
 			return Ok(());
 		}
-		if pool.shares > 0 {
-			pool.price = maths::price_after_gain(pool.price, pool.shares, amount)
+		let others = sub::<T>(pool.shares, pool.owner_shares)?;
+		if others > pool.dust_shares {
+			let into_price = amount.min(maths::gain_room(pool.price, pool.shares));
+			pool.price = maths::price_after_gain(pool.price, pool.shares, into_price)
 				.ok_or(Error::<T>::Overflow)?;
-			pool.dust_allowance =
-				pool.dust_allowance.saturating_add(pool.shares / ONE).saturating_add(1);
+			pool.dust_allowance = pool
+				.dust_allowance
+				.saturating_add(pool.shares / ONE)
+				.saturating_add(amount - into_price)
+				.saturating_add(1);
 		} else {
 			pool.dust_allowance = pool.dust_allowance.saturating_add(amount);
 		}
@@ -592,7 +766,10 @@ impl<T: Config> Pallet<T> {
 		pool.dust_shares = 0;
 		pool.next_shares = 0;
 		pool.dust_allowance = pool.dust_allowance.saturating_add(2);
+		// Rounds opened before the close were recorded with the shares just paid out.
 		pool.reset_through = (pool.recorded_through > round).then_some(pool.recorded_through);
+		pool.reset_exposed = 0;
+		pool.open_reqs.clear();
 		Self::credit_owner(model, pool, owner_part)
 	}
 

@@ -158,6 +158,7 @@ impl<T: Config> Pallet<T> {
 		let status = T::Registry::status(model).ok_or(Error::<T>::UnknownModel)?;
 		ensure!(status.accepts_delegations(), Self::not_accepting(status));
 		ensure!(T::Rounds::watches(model), Error::<T>::ModelNotWatched);
+		let oracle_next = T::Rounds::next_result(model);
 		// The oracle reports rounds from the chain's first: before it, the clock reads 0.
 		ensure!(Self::current_round() > 0, Error::<T>::NoRoundsYet);
 		let (version, _, terms) = T::Registry::latest_terms(model).ok_or(Error::<T>::NoTerms)?;
@@ -173,25 +174,26 @@ impl<T: Config> Pallet<T> {
 		let recorded = Self::caught_up(model, &mut pool)?;
 		let params = Parameters::<T>::get().protocol;
 
-		let projected = add::<T>(Self::projected(&pool)?, principal)?;
+		let exposed = Self::projected(&pool)?;
+		let projected = add::<T>(exposed, principal)?;
 		ensure!(projected <= terms.capacity, Error::<T>::CapacityExceeded);
 		ensure!(
 			pool.bond >= maths::bond_required(params.bond_ratio, projected),
 			Error::<T>::InsufficientBond
 		);
-		// Concentration: settled value chain-wide and per owner, plus this pool's queued
-		// principal and the join on both sides (other pools' queued joins count once they
-		// activate, which errs towards refusing).
-		let queued = sub::<T>(pool.queued, pool.queued_exiting)?;
-		let total = add::<T>(add::<T>(TotalValue::<T>::get(), queued)?, principal)?;
+		// Concentration: settled value chain-wide and per owner, with this pool counted at
+		// everything it still has exposed plus the join, on both sides (other pools' queued
+		// joins count once they activate, which errs towards refusing).
+		let others = TotalValue::<T>::get().saturating_sub(pool.tracked_value);
+		let total = add::<T>(others, projected)?;
 		if total >= params.caps_from_total {
-			let model_value = add::<T>(add::<T>(pool.tracked_value, queued)?, principal)?;
 			ensure!(
-				maths::within_share(model_value, total, params.model_cap),
+				maths::within_share(projected, total, params.model_cap),
 				Error::<T>::ModelConcentration
 			);
-			let owner_value =
-				add::<T>(add::<T>(Operators::<T>::get(&pool.owner).value, queued)?, principal)?;
+			let owner_others =
+				Operators::<T>::get(&pool.owner).value.saturating_sub(pool.tracked_value);
+			let owner_value = add::<T>(owner_others, projected)?;
 			ensure!(
 				maths::within_share(owner_value, total, params.operator_cap),
 				Error::<T>::OperatorConcentration
@@ -203,8 +205,11 @@ impl<T: Config> Pallet<T> {
 			maths::prepaid_fee(terms.fixed_fee_per_round(principal), term_rounds, option.discount)
 				.ok_or(Error::<T>::Overflow)?
 		};
-		let first_round =
-			Self::current_round().saturating_add(1).saturating_add(params.activation_lag);
+		// Never before the oracle's next result for the model (watched from a later round).
+		let first_round = Self::current_round()
+			.saturating_add(1)
+			.saturating_add(params.activation_lag)
+			.max(oracle_next.unwrap_or(0));
 		ensure!(
 			pool.pending.iter().any(|p| p.round == first_round) || !pool.pending.is_full(),
 			Error::<T>::TooManyPendingCohorts
@@ -388,7 +393,12 @@ impl<T: Config> Pallet<T> {
 				Self::settle_fees(&model, &mut pool, &mut d, T::MaxSettlePeriods::get())?;
 			ensure!(complete, Error::<T>::SettleFirst);
 			if pool.last_finalised.is_some_and(|l| last_round <= l) {
-				// Every round it is exposed to is settled already: it leaves now.
+				// Every round it is exposed to is settled already: it leaves now, paying the
+				// fees of its partial period at its last round as any leaving position does.
+				d.stage = Stage::Exiting { last_round };
+				let (_, complete) =
+					Self::settle_fees(&model, &mut pool, &mut d, T::MaxSettlePeriods::get())?;
+				ensure!(complete, Error::<T>::SettleFirst);
 				return Self::leave_now(who, model, index, d, pool, freed);
 			}
 			let epoch = pool.epoch;
@@ -420,12 +430,17 @@ impl<T: Config> Pallet<T> {
 		mut pool: Pool<T::AccountId>,
 		freed: Option<Freed>,
 	) -> Result<(), DispatchError> {
-		let amount = maths::value_of(d.shares, pool.price).ok_or(Error::<T>::Overflow)?;
+		let fee_shares = d.exit_fee_shares.min(d.shares);
+		let amount =
+			maths::value_of(d.shares - fee_shares, pool.price).ok_or(Error::<T>::Overflow)?;
+		let owner_fee = maths::value_of(fee_shares, pool.price).ok_or(Error::<T>::Overflow)?;
 		pool.shares = sub::<T>(pool.shares, d.shares)?;
 		pool.live_shares = sub::<T>(pool.live_shares, d.shares)?;
 		pool.next_shares = sub::<T>(pool.next_shares, d.shares)?;
-		pool.dust_allowance = pool.dust_allowance.saturating_add(1);
+		pool.dust_allowance = pool.dust_allowance.saturating_add(2);
+		Self::credit_owner(&model, &mut pool, owner_fee)?;
 		Self::forget(&mut pool, &d)?;
+		Self::check_bond(&model, &mut pool)?;
 		Self::pay_out(&model, &who, amount)?;
 		Delegations::<T>::remove((&who, model, index));
 		Pools::<T>::insert(model, pool);
@@ -607,14 +622,26 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Whether anything in the pool is still owed to or by anyone.
-	pub(crate) fn has_obligations_in(pool: &Pool<T::AccountId>) -> bool {
+	/// Whether anything in the pool is still owed to or by anyone: positions, the bond, debt,
+	/// the owner's fee position or a fee exit not yet withdrawn, what the pool owes the owner,
+	/// an exit pot beyond its rounding dust.
+	pub(crate) fn has_obligations_in(model: &ModelId, pool: &Pool<T::AccountId>) -> bool {
 		pool.delegations > 0
 			|| pool.bond > 0
 			|| pool.debt > 0
 			|| pool.owner_shares > 0
 			|| pool.owner_payable > 0
 			|| pool.exit_pot > pool.dust_allowance
+			|| FeeExits::<T>::iter_prefix(model).next().is_some()
+	}
+
+	/// An owner in debt anywhere takes no value out of any pool: `pool`'s own debt is repaid
+	/// from what it pays (`repays`), any other debt must be repaid first.
+	fn ensure_no_other_debt(pool: &Pool<T::AccountId>, repays: bool) -> Result<(), Error<T>> {
+		let total = Operators::<T>::get(&pool.owner).debt;
+		let allowed = if repays { pool.debt } else { 0 };
+		ensure!(total <= allowed, Error::<T>::InDebt);
+		Ok(())
 	}
 
 	pub(crate) fn do_bond(
@@ -633,7 +660,7 @@ impl<T: Config> Pallet<T> {
 			Some(pool) if pool.owner == who => pool,
 			Some(mut pool) => {
 				// The model changed hands after its pool emptied: the new owner takes it over.
-				ensure!(!Self::has_obligations_in(&pool), Error::<T>::PoolHasObligations);
+				ensure!(!Self::has_obligations_in(&model, &pool), Error::<T>::PoolHasObligations);
 				Self::pay_in(&model, &who, deposit)?;
 				Self::pay_out(&model, &pool.owner, pool.account_deposit)?;
 				// The oracle follows the model afresh: so does the pool (its dust stays).
@@ -666,7 +693,9 @@ impl<T: Config> Pallet<T> {
 		// Repaying debt moves the share price, and ending under-bonding needs the next round's
 		// requirement: both only once the opened rounds are recorded. A pool further behind
 		// takes the whole amount as bond; the next settlement sees it.
+		Self::align_idle(&model, &mut pool);
 		Self::skip_unopened(&mut pool);
+		Self::fast_forward_idle(&mut pool);
 		let current = pool.deferred.is_none()
 			&& Self::current_round().saturating_sub(pool.recorded_through) <= INLINE_CATCH_UP;
 		if current {
@@ -697,11 +726,14 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(), DispatchError> {
 		ensure!(amount > 0, Error::<T>::ZeroAmount);
 		let mut pool = Self::owned_pool(&who, &model)?;
-		ensure!(pool.debt == 0, Error::<T>::InDebt);
+		Self::ensure_no_other_debt(&pool, false)?;
 		Self::caught_up(&model, &mut pool)?;
 		ensure!(amount <= pool.bond, Error::<T>::AmountExceedsBond);
 		let ratio = Parameters::<T>::get().protocol.bond_ratio;
-		let exposure = Self::projected(&pool)?.max(Self::requirement_next(&pool)?);
+		// Every round still to settle, and every one to come, keeps its share of the bond.
+		let exposure = Self::projected(&pool)?
+			.max(Self::requirement_next(&pool)?)
+			.max(Self::open_requirement(&pool));
 		let left = pool.bond - amount;
 		ensure!(left >= maths::bond_required(ratio, exposure), Error::<T>::BondBelowRequirement);
 		T::Currency::release(&HoldReason::OwnerBond.into(), &who, amount, Precision::Exact)?;
@@ -718,7 +750,7 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(), DispatchError> {
 		ensure!(shares > 0, Error::<T>::ZeroAmount);
 		let mut pool = Self::owned_pool(&who, &model)?;
-		ensure!(pool.debt == 0, Error::<T>::InDebt);
+		Self::ensure_no_other_debt(&pool, false)?;
 		Self::caught_up(&model, &mut pool)?;
 		ensure!(shares <= pool.owner_shares, Error::<T>::InsufficientFeeShares);
 		let last_round = Self::current_round();
@@ -770,6 +802,7 @@ impl<T: Config> Pallet<T> {
 		round: RoundIndex,
 	) -> Result<(), DispatchError> {
 		let mut pool = Self::owned_pool(&who, &model)?;
+		Self::ensure_no_other_debt(&pool, true)?;
 		Self::caught_up(&model, &mut pool)?;
 		let exit = FeeExits::<T>::get(model, round).ok_or(Error::<T>::NoFeeExit)?;
 		let (price, via_exit) = Self::release_price(&model, &pool, exit.epoch, round)?;
@@ -794,6 +827,7 @@ impl<T: Config> Pallet<T> {
 		let mut pool = Self::owned_pool(&who, &model)?;
 		let payable = pool.owner_payable;
 		ensure!(payable > 0, Error::<T>::NothingToClaim);
+		Self::ensure_no_other_debt(&pool, true)?;
 		Self::caught_up(&model, &mut pool)?;
 		let repaid = payable.min(pool.debt);
 		Self::repay_into_pool(&model, &mut pool, repaid)?;

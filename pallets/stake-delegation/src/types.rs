@@ -17,8 +17,15 @@ pub type DelegationIndex = u32;
 /// Most activation cohorts waiting in one pool (one per round with joins, from the oldest
 /// unfinalised round to the newest joinable one; Numerai keeps about 25 rounds open).
 pub const MAX_PENDING_COHORTS: u32 = 40;
-/// Most distinct exit rounds asked for by members of one cohort before it activated.
-pub const MAX_PRE_EXITS: u32 = 8;
+/// Most distinct exit rounds asked for by members of one cohort before it activated: more than
+/// the rounds that open between a round's opening and its resolution on Numerai (about 25), so
+/// that in normal operation every day of that window can have its own exit round, and a
+/// griefer would need an oracle stall of more than 32 rounds and 32 minimum delegations locked
+/// for it to fill them.
+pub const MAX_PRE_EXITS: u32 = 32;
+/// Most entries of a pool's window of open rounds' requirements (a decreasing run of maxima;
+/// when full, the last entry covers the later rounds too, which only errs towards more bond).
+pub const MAX_OPEN_REQS: u32 = 8;
 /// Most terms versions whose users a pool counts; at least the registry's `MaxTermsVersions`.
 pub const MAX_VERSION_USERS: u32 = 32;
 /// Most commitments a delegation carries at once (the current one and one ended but not yet
@@ -106,9 +113,13 @@ pub struct Pool<AccountId> {
 	/// Finalised results waiting until the pool has caught up with the rounds opened before
 	/// them (only after the oracle stalled for this model): the first such round and how many.
 	pub deferred: Option<(RoundIndex, u32)>,
-	/// After an epoch closed: rounds up to this one had their requirement recorded with the old
-	/// epoch's shares, so their requirement is recomputed from the queued principal alone.
+	/// After an epoch closed (or an idle pool restarted at the oracle's next round): rounds up
+	/// to this one had their requirement recorded with shares that are no longer exposed, so
+	/// their requirement is `reset_exposed` instead.
 	pub reset_through: Option<RoundIndex>,
+	/// While `reset_through` is set: the principal of the cohorts activated since the close
+	/// that is still exposed (not yet left by an exit asked before activation).
+	pub reset_exposed: Balance,
 	/// Rounds submitted and fully backed.
 	pub served_rounds: u32,
 	/// The next fee-period end.
@@ -128,6 +139,13 @@ pub struct Pool<AccountId> {
 	pub version_users: BoundedVec<(u32, u32), ConstU32<MAX_VERSION_USERS>>,
 	/// Upper bound of the pool's excess over what it owes (rounding dust), for `try_state`.
 	pub dust_allowance: Balance,
+	/// The largest requirements of the rounds recorded but not yet settled, as a decreasing
+	/// run `(last round it covers, requirement)`: its first entry is the most any open round
+	/// still needs from the bond.
+	pub open_reqs: BoundedVec<(RoundIndex, Balance), ConstU32<MAX_OPEN_REQS>>,
+	/// The oldest round whose history record may still be stored (pruning walks from it, so
+	/// that a pool that restarted later still prunes what it recorded before).
+	pub history_from: RoundIndex,
 }
 
 /// A round's cohort record: its recorded requirement and its exit cohort.
@@ -144,6 +162,11 @@ pub struct RoundCohort {
 	pub exit_principal: Balance,
 	/// Positions leaving at this round (delegations and the owner's fee exit).
 	pub exit_members: u32,
+	/// Principal leaving `reset_exposed` after this round: exits asked before activation by
+	/// members of cohorts that activated in epoch `reset_epoch` while requirements were reset.
+	pub reset_exit: Balance,
+	/// The epoch `reset_exit` belongs to.
+	pub reset_epoch: u32,
 }
 
 /// An activated cohort, until all its members took their shares: what they need to.

@@ -53,6 +53,7 @@ pub trait WeightInfo {
 	fn set_fee_caps() -> Weight;
 	fn set_protocol_params() -> Weight;
 	fn on_round_finalized(d: u32, ) -> Weight;
+	fn on_round_finalized_close(d: u32, ) -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -354,6 +355,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(619_383_235, 59465)
 			.saturating_add(T::DbWeight::get().reads(35_u64))
 			.saturating_add(T::DbWeight::get().writes(34_u64))
+	}	fn on_round_finalized_close(_d: u32, ) -> Weight {
+		Weight::from_parts(619_383_235, 59465)
+			.saturating_add(T::DbWeight::get().reads(35_u64))
+			.saturating_add(T::DbWeight::get().writes(35_u64))
 	}
 }
 
@@ -436,5 +441,9 @@ impl WeightInfo for () {
 		Weight::from_parts(619_383_235, 59465)
 			.saturating_add(RocksDbWeight::get().reads(35_u64))
 			.saturating_add(RocksDbWeight::get().writes(34_u64))
+	}	fn on_round_finalized_close(_d: u32, ) -> Weight {
+		Weight::from_parts(619_383_235, 59465)
+			.saturating_add(RocksDbWeight::get().reads(35_u64))
+			.saturating_add(RocksDbWeight::get().writes(35_u64))
 	}
 }

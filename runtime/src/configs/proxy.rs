@@ -31,7 +31,10 @@ pub enum ProxyType {
 	/// Everything.
 	#[default]
 	Any,
-	/// Everything except moving balances.
+	/// Everything except moving value to anyone else: no balance transfers, no delegating or
+	/// recommitting (a join can prepay fees to a model's owner and expose the stake to losses
+	/// that go to the owner), no owner bonds (they pay stakers' gains) or consistency bonds
+	/// (griefers can burn them), no griefing (it burns the account's NMR).
 	NonTransfer,
 	/// Council and membership business.
 	Governance,
@@ -55,6 +58,22 @@ impl ProxyType {
 		)
 	}
 
+	/// Calls that move the account's NMR to someone else, or burn it.
+	fn moves_value(call: &RuntimeCall) -> bool {
+		matches!(
+			call,
+			RuntimeCall::Balances(..)
+				| RuntimeCall::StakeDelegation(
+					pallet_stake_delegation::Call::delegate { .. }
+						| pallet_stake_delegation::Call::recommit { .. }
+						| pallet_stake_delegation::Call::bond { .. }
+				) | RuntimeCall::ModelRegistry(
+				pallet_model_registry::Call::grief { .. }
+					| pallet_model_registry::Call::post_consistency_bond { .. }
+			)
+		)
+	}
+
 	fn allows_utility_batch(call: &RuntimeCall) -> bool {
 		matches!(
 			call,
@@ -71,7 +90,7 @@ impl InstanceFilter<RuntimeCall> for ProxyType {
 	fn filter(&self, call: &RuntimeCall) -> bool {
 		match self {
 			ProxyType::Any => true,
-			ProxyType::NonTransfer => !matches!(call, RuntimeCall::Balances(..)),
+			ProxyType::NonTransfer => !Self::moves_value(call),
 			ProxyType::Governance => {
 				matches!(call, RuntimeCall::Council(..) | RuntimeCall::CouncilMembership(..))
 					|| Self::allows_utility_batch(call)

@@ -164,10 +164,14 @@ fn a_new_owner_of_a_model_takes_over_its_empty_pool() {
 		resolve_through(m, R + 3, 0);
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0));
 		assert_ok!(StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, 100_000 * NMR));
+		// Alice's fees of her last, partial period are the owner's to claim first.
+		assert_ok!(StakeDelegation::claim_owner_payable(RuntimeOrigin::signed(OWNER), m));
 		assert_ok!(Registry::retire_model(RuntimeOrigin::signed(OWNER), m));
 		assert_ok!(Registry::deregister_model(RuntimeOrigin::signed(OWNER), m));
-		// Someone else claims the model later; the old owner's deposit for the pool account
-		// goes back to them.
+		// Anyone may then unwatch it; someone else claims the model later (the oracle watches
+		// it again from the next round); the old owner's deposit for the pool account goes
+		// back to them.
+		oracle_unwatch(m);
 		open_until(R + 10);
 		let old_owner_before = free(OWNER);
 		register_active(OTHER_OWNER, m, basic_terms());
@@ -179,7 +183,10 @@ fn a_new_owner_of_a_model_takes_over_its_empty_pool() {
 		let ed = <Balances as Inspect<AccountId>>::minimum_balance();
 		assert_eq!(free(OWNER), old_owner_before + ed);
 		let p = pool(m);
-		assert_eq!((p.owner, p.last_finalised, p.recorded_through), (OTHER_OWNER, None, R + 10));
+		assert_eq!(
+			(p.owner, p.last_finalised, p.recorded_through),
+			(OTHER_OWNER, Some(R + 10), R + 10)
+		);
 		// The oracle's first result of the new watch settles normally.
 		join(BOB, m, 100 * NMR, 0);
 		open_until(R + 12);

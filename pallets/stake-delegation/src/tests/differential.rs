@@ -1,9 +1,13 @@
 //! The pallet against the eager reference (`reference.rs`), over a few hundred generated rounds
-//! per seed with joins, exits (also before activation), commitments, terms changes, backing
-//! shortfalls, over-staking, missed rounds, bond shortfalls and owner debt, near-wipe-outs, lazy
-//! settlement at random moments and oracle lag. After every round every delegation's value and
-//! fees, and the pool's and owner's figures, agree to the planck; at the end every withdrawal
-//! does; total issuance never changes (`build_and_execute`).
+//! per seed with joins, exits (also before activation), commitments and recommitments, terms
+//! changes inside fee periods, backing shortfalls, over-staking, missed rounds, bond shortfalls
+//! and owner debt, near-wipe-outs and real epoch closes (also at price 0), the owner's fee exits
+//! and claims, lazy settlement at random moments and oracle lag. After every round every
+//! delegation's value and fees, and the pool's and owner's figures, agree to the planck; so does
+//! every payout (exits, withdrawals, recommitment fees, fee exits, claims); total issuance never
+//! changes (`build_and_execute`). The reference follows the design brief where the pallet's
+//! first version did not: each performance-fee rate on the rise in its own rounds, partial
+//! periods paid by immediate exits and at epoch closes, dust alone exposing nobody.
 
 use super::{reference::*, *};
 use numerstake_primitives::terms::Terms as GenericTerms;
@@ -58,6 +62,8 @@ struct Run {
 	stall: u32,
 	/// Results applied from the deferred queue.
 	deferred: usize,
+	/// Commitments renewed.
+	recommits: usize,
 }
 
 impl Run {
@@ -74,6 +80,7 @@ impl Run {
 		assert_eq!(p.exit_pot, r.exit_pot, "{context}: exit pot");
 		assert_eq!((p.bond, p.debt), (r.bond, r.debt), "{context}: bond and debt");
 		assert_eq!(p.owner_payable, r.owner_payable, "{context}: owner payable");
+		assert_eq!(p.epoch, r.epoch, "{context}: epoch");
 		assert_eq!(bond_held(OWNER), r.bond, "{context}: bond hold");
 		let views = positions_of_all(m);
 		for (i, d) in r.delegations.iter().enumerate() {
@@ -126,12 +133,84 @@ impl Run {
 		}
 	}
 
+	/// Commits an active delegation for another term, if its commitment (if any) has ended.
+	fn recommit(&mut self, i: usize) {
+		let who = self.stakers[i];
+		let m = self.m();
+		let term = [10, 20][self.rng.below(2) as usize];
+		let version = self.reference.terms.len() as u32 - 1;
+		let before = free(who);
+		let call =
+			|| StakeDelegation::recommit(RuntimeOrigin::signed(who), m, i as u32, term, version);
+		let mut outcome = call();
+		while outcome == Err(Error::<Test>::SettleFirst.into()) {
+			assert_ok!(StakeDelegation::settle(RuntimeOrigin::signed(DAVE), who, m, i as u32, 8));
+			outcome = call();
+		}
+		match outcome {
+			Ok(()) => {
+				let prepaid = self.reference.recommit(i, term);
+				assert_eq!(before - free(who), prepaid, "recommitment of delegation {i}");
+				self.recommits += 1;
+			},
+			Err(e) if e == Error::<Test>::Locked.into() => {},
+			Err(e) => panic!("recommitment of delegation {i} refused: {e:?}"),
+		}
+	}
+
 	fn withdraw(&mut self, i: usize) {
 		let who = self.stakers[i];
+		let m = self.m();
 		let before = free(who);
-		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(who), self.m(), i as u32));
+		let mut outcome = StakeDelegation::withdraw(RuntimeOrigin::signed(who), m, i as u32);
+		while outcome == Err(Error::<Test>::SettleFirst.into()) {
+			assert_ok!(StakeDelegation::settle(RuntimeOrigin::signed(DAVE), who, m, i as u32, 8));
+			outcome = StakeDelegation::withdraw(RuntimeOrigin::signed(who), m, i as u32);
+		}
+		assert_ok!(outcome);
 		let (paid, _) = self.reference.withdraw(i);
 		assert_eq!(free(who) - before, paid, "withdrawal of delegation {i}");
+	}
+
+	/// What the owner does with the fee position and what the pool owes them, mirrored in the
+	/// reference; every payout agrees to the planck.
+	fn owner_moves(&mut self) {
+		let m = self.m();
+		// Fee shares reach the owner's position as delegations are settled (lazily).
+		let owner_shares = pool(m).owner_shares;
+		if owner_shares > 0 && self.reference.debt == 0 && self.rng.chance(8) {
+			let shares = if self.rng.chance(50) { owner_shares } else { owner_shares / 2 + 1 };
+			let before = free(OWNER);
+			if StakeDelegation::exit_fee_shares(RuntimeOrigin::signed(OWNER), m, shares).is_ok() {
+				let paid = self.reference.exit_fee_shares(shares).unwrap_or(0);
+				assert_eq!(free(OWNER) - before, paid, "immediate fee exit");
+			}
+		}
+		let released: Vec<RoundIndex> = self
+			.reference
+			.fee_exits
+			.iter()
+			.filter(|(_, (_, price))| price.is_some())
+			.map(|(r, _)| *r)
+			.collect();
+		for round in released {
+			if !self.rng.chance(40) {
+				continue;
+			}
+			let before = free(OWNER);
+			if std::env::var("DIFF_DEBUG").is_ok() {
+				eprintln!("fee exit {round}: debt pallet {} ref {}, exit {:?}; pallet {:?} {:?} epoch {} closes {:?}", pool(m).debt, self.reference.debt, self.reference.fee_exits.get(&round), FeeExits::<Test>::get(m, round), Exits::<Test>::get(m, round), pool(m).epoch, EpochCloses::<Test>::iter_prefix(m).collect::<Vec<_>>());
+			}
+			assert_ok!(StakeDelegation::withdraw_fee_exit(RuntimeOrigin::signed(OWNER), m, round));
+			let paid = self.reference.withdraw_fee_exit(round);
+			assert_eq!(free(OWNER) - before, paid, "fee exit of round {round}");
+		}
+		if self.reference.owner_payable > 0 && self.rng.chance(10) {
+			let before = free(OWNER);
+			assert_ok!(StakeDelegation::claim_owner_payable(RuntimeOrigin::signed(OWNER), m));
+			let paid = self.reference.claim_owner_payable();
+			assert_eq!(free(OWNER) - before, paid, "owner's claim");
+		}
 	}
 
 	fn open_and_settle(&mut self, lag: RoundIndex) {
@@ -163,7 +242,15 @@ impl Run {
 			let req = self.reference.requirement(next);
 			let rng = &mut self.rng;
 			let crash = rng.chance(2) && self.reference.price > ONE / 50;
-			let bp: i128 = if crash { -6_000 } else { rng.below(700) as i128 - 320 };
+			// Now and then a round burns the whole stake (an epoch close, possibly at price 0).
+			let wipe = rng.below(200) == 0;
+			let bp: i128 = if wipe {
+				-10_000
+			} else if crash {
+				-6_000
+			} else {
+				rng.below(700) as i128 - 320
+			};
 			let result = match rng.below(100) {
 				0..=4 => None,
 				5..=12 => Some(req * 6 / 10),
@@ -230,6 +317,7 @@ impl Run {
 			match self.reference.delegations[i].st {
 				St::Queued | St::Active if self.rng.chance(3) => self.exit(i),
 				St::Released(_) if self.rng.chance(40) => self.withdraw(i),
+				St::Active if self.rng.chance(2) => self.recommit(i),
 				St::Active | St::Exiting(_) if self.rng.chance(10) => {
 					assert_ok!(StakeDelegation::settle(
 						RuntimeOrigin::signed(DAVE),
@@ -266,6 +354,9 @@ impl Run {
 				self.reference.unbond(amount);
 			}
 		}
+		// The owner takes fee shares out, withdraws released fee exits and claims what the pool
+		// owes them.
+		self.owner_moves();
 		// The oracle lags a few rounds behind, sometimes more.
 		let lag = if self.rng.chance(10) { 1 } else { 3 };
 		self.open_and_settle(lag);
@@ -286,6 +377,10 @@ struct Coverage {
 	deferred: usize,
 	terms_versions: usize,
 	lowest_price: u128,
+	epoch_closes: usize,
+	fee_exits: usize,
+	owner_claims: usize,
+	recommits: usize,
 }
 
 fn differential(seed: u64, rounds: u32) -> Coverage {
@@ -301,6 +396,7 @@ fn differential(seed: u64, rounds: u32) -> Coverage {
 			pre_exits: 0,
 			stall: 0,
 			deferred: 0,
+			recommits: 0,
 		};
 		for round in 0..rounds {
 			run.step();
@@ -324,6 +420,11 @@ fn differential(seed: u64, rounds: u32) -> Coverage {
 				run.withdraw(i);
 			}
 		}
+		let fee_exits: Vec<RoundIndex> = run.reference.fee_exits.keys().copied().collect();
+		for round in fee_exits {
+			assert_ok!(StakeDelegation::withdraw_fee_exit(RuntimeOrigin::signed(OWNER), m, round));
+			run.reference.withdraw_fee_exit(round);
+		}
 		run.compare(&format!("seed {seed}, end"));
 		let evs = events();
 		let count = |f: &dyn Fn(&Event<Test>) -> bool| evs.iter().filter(|e| f(e)).count();
@@ -339,6 +440,10 @@ fn differential(seed: u64, rounds: u32) -> Coverage {
 			deferred: run.deferred,
 			terms_versions: run.reference.terms.len(),
 			lowest_price: run.min_price,
+			epoch_closes: count(&|e| matches!(e, Event::EpochClosed { .. })),
+			fee_exits: count(&|e| matches!(e, Event::FeeSharesExiting { .. })),
+			owner_claims: count(&|e| matches!(e, Event::OwnerPaid { .. })),
+			recommits: run.recommits,
 		};
 		eprintln!("seed {seed:#x}: {coverage:?}");
 		assert!(run.reference.delegations.iter().all(|d| d.st == St::Gone), "everyone left");
@@ -372,4 +477,7 @@ fn the_pallet_agrees_with_the_eager_reference_to_the_planck() {
 	assert!(total(|c| c.deferred) > 0);
 	assert!(total(|c| c.terms_versions) > 10);
 	assert!(runs.iter().any(|c| c.lowest_price < ONE / 10), "a near-wipe-out");
+	assert!(total(|c| c.epoch_closes) > 0, "a real epoch close");
+	assert!(total(|c| c.fee_exits) > 0 && total(|c| c.owner_claims) > 0);
+	assert!(total(|c| c.recommits) > 0, "commitments renewed");
 }

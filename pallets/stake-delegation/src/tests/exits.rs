@@ -190,21 +190,24 @@ fn an_exit_asked_after_the_first_round_opened_but_before_activation_keeps_its_ex
 fn exits_before_activation_are_bounded_per_cohort() {
 	build_and_execute(|| {
 		let m = model_with(free_terms(), 100_000 * NMR);
-		for who in 10..20u128 {
-			join(who, m, 10 * NMR, 0);
+		let stakers: Vec<AccountId> = (10..40u128).chain([ALICE, CHARLIE, DAVE]).collect();
+		for who in &stakers {
+			join(*who, m, 10 * NMR, 0);
 		}
 		open_until(R + 2);
-		for (i, who) in (10..18u128).enumerate() {
-			assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(who), m, i as u32));
+		let slots = MAX_PRE_EXITS as usize;
+		for (i, who) in stakers.iter().take(slots).enumerate() {
+			assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(*who), m, i as u32));
 			open_round();
 			assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(BOB), m));
 		}
-		// Eight distinct exit rounds are taken; a ninth must wait for the activation.
+		// Every round of more than a month has its own exit round; one more must wait for the
+		// activation.
 		assert_noop!(
-			StakeDelegation::request_exit(RuntimeOrigin::signed(18), m, 8),
+			StakeDelegation::request_exit(RuntimeOrigin::signed(stakers[slots]), m, slots as u32),
 			Error::<Test>::TooManyPendingExits
 		);
-		assert_eq!(PreExits::<Test>::get(m, R + 2).len(), 8);
+		assert_eq!(PreExits::<Test>::get(m, R + 2).len(), slots);
 	});
 }
 

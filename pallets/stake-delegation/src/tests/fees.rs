@@ -10,20 +10,7 @@ use polkadot_sdk::frame_support::{assert_noop, assert_ok};
 const R: RoundIndex = START_ROUND;
 const CENT: Balance = NMR / 100;
 
-/// Settles every round up to `round` with the given payouts (basis points) per round from 102.
-fn run(m: ModelId, through: RoundIndex, bp: impl Fn(RoundIndex) -> i128) {
-	open_until(through.max(CurrentRound::get()));
-	let _ = StakeDelegation::catch_up(RuntimeOrigin::signed(DAVE), m);
-	loop {
-		let next = pool(m).last_finalised.map_or(R, |l| l + 1);
-		if next > through {
-			break;
-		}
-		let req = requirement_of(m, next).max(NMR);
-		resolve(m, next, req, req as i128 * bp(next) / 10_000);
-		let _ = StakeDelegation::catch_up(RuntimeOrigin::signed(DAVE), m);
-	}
-}
+use super::run_rounds as run;
 
 fn settle(who: AccountId, m: ModelId, index: DelegationIndex) {
 	assert_ok!(StakeDelegation::settle(RuntimeOrigin::signed(DAVE), who, m, index, 8));

@@ -235,6 +235,8 @@ fn exiting_before_the_first_round_opens_cancels_with_a_full_refund() {
 fn a_pool_behind_the_rounds_asks_for_catch_up() {
 	build_and_execute(|| {
 		let m = bonded_model();
+		// (An idle pool records every opened round at once: nothing is exposed to them.)
+		join(BOB, m, 100 * NMR, 0);
 		open_until(START_ROUND + 3);
 		assert_noop!(
 			StakeDelegation::delegate(RuntimeOrigin::signed(ALICE), m, 100 * NMR, 0, 0, None),

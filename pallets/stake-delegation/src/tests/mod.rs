@@ -1,6 +1,7 @@
 //! Tests of stake delegation, by feature. Each runs inside `build_and_execute`, which checks
 //! both pallets' invariants and total issuance afterwards.
 
+mod attack;
 mod bonds;
 mod differential;
 mod exits;
@@ -8,6 +9,7 @@ mod fees;
 mod governance;
 mod joining;
 mod reference;
+mod review;
 mod scenarios;
 mod settlement;
 
@@ -72,6 +74,10 @@ pub fn register_active(owner: AccountId, model: ModelId, terms: Terms) {
 		)
 	);
 	assert_ok!(Registry::set_terms(RuntimeOrigin::signed(owner), model, terms, None));
+	// The oracle follows a verified model it does not follow yet from the next round.
+	if !<Clock as RoundClock>::watches(&model) {
+		oracle_watch(model, None);
+	}
 }
 
 /// The default model, active with `terms` and a bond of `bond`, owned by [`OWNER`].
@@ -121,6 +127,7 @@ pub fn open_until(round: RoundIndex) {
 
 /// The oracle finalises `m`'s round `round`.
 pub fn finalize(m: ModelId, round: RoundIndex, result: RoundReturn) {
+	oracle_advance(m, round);
 	<StakeDelegation as OnRoundFinalized>::on_round_finalized(&m, round, &result);
 }
 
@@ -141,6 +148,22 @@ pub fn resolve_through(m: ModelId, round: RoundIndex, payout_bp: i128) {
 		let req = requirement_of(m, next);
 		let at_risk = req.max(NMR);
 		resolve(m, next, at_risk, at_risk as i128 * payout_bp / 10_000);
+	}
+}
+
+/// Settles every round of `m` up to `through` with `bp(round)` basis points on what each
+/// required (at least 1 NMR at risk), opening rounds and catching up as needed.
+pub fn run_rounds(m: ModelId, through: RoundIndex, bp: impl Fn(RoundIndex) -> i128) {
+	open_until(through.max(CurrentRound::get()));
+	let _ = StakeDelegation::catch_up(RuntimeOrigin::signed(DAVE), m);
+	loop {
+		let next = pool(m).last_finalised.map_or(START_ROUND, |l| l + 1);
+		if next > through {
+			break;
+		}
+		let req = requirement_of(m, next).max(NMR);
+		resolve(m, next, req, req as i128 * bp(next) / 10_000);
+		let _ = StakeDelegation::catch_up(RuntimeOrigin::signed(DAVE), m);
 	}
 }
 

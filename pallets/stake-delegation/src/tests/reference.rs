@@ -69,8 +69,10 @@ pub struct RefDelegation {
 	pub commitments: Vec<(RoundIndex, RoundIndex, u32, Permill)>,
 	/// Closed runs since the last charge: (per-round fee, rolling discount, served rounds).
 	runs: Vec<(u128, Permill, u32)>,
-	/// The open run: (version, committed?, served rounds).
-	run: Option<(u32, bool, u32)>,
+	/// Closed runs since the last charge: (performance-fee rate, price after the run).
+	perf_runs: Vec<(Permill, u128)>,
+	/// The open run: (version, start of the binding commitment, served rounds).
+	run: Option<(u32, Option<RoundIndex>, u32)>,
 	/// The version of the latest exposed round.
 	version: u32,
 }
@@ -92,8 +94,12 @@ pub struct Reference {
 	pub debt: u128,
 	pub owner_payable: u128,
 	pub owner_shares: u128,
+	/// The owner's fee shares leaving, by last round: shares and, once released, the price.
+	pub fee_exits: BTreeMap<RoundIndex, (u128, Option<u128>)>,
 	req: BTreeMap<RoundIndex, u128>,
 	served: BTreeMap<RoundIndex, bool>,
+	/// The price after each settled round's return and exits (before an epoch close).
+	price_after: BTreeMap<RoundIndex, u128>,
 	pub next_period_end: RoundIndex,
 	pub last_breach: Option<RoundIndex>,
 	pub under_bonded_since: Option<RoundIndex>,
@@ -137,8 +143,10 @@ impl Reference {
 			debt: 0,
 			owner_payable: 0,
 			owner_shares: 0,
+			fee_exits: BTreeMap::new(),
 			req: BTreeMap::new(),
 			served: BTreeMap::new(),
+			price_after: BTreeMap::new(),
 			next_period_end: end,
 			last_breach: None,
 			under_bonded_since: None,
@@ -176,12 +184,15 @@ impl Reference {
 				s += x;
 			}
 		}
-		// Dust: shares nobody holds (activation left-overs) stay exposed.
+		// Dust: shares nobody holds (activation left-overs) move with the positions, but alone
+		// they expose nobody.
 		let held: u128 =
 			self.delegations.iter().filter(|d| d.st == St::Active).map(|d| d.shares).sum::<u128>()
 				+ self.owner_shares
 				+ self.exit_shares.values().sum::<u128>();
-		s += self.shares - held;
+		if s > 0 {
+			s += self.shares - held;
+		}
 		value(s, self.price) + p
 	}
 
@@ -223,6 +234,7 @@ impl Reference {
 			fees_paid: 0,
 			commitments,
 			runs: vec![],
+			perf_runs: vec![],
 			run: None,
 			version: v,
 		});
@@ -258,9 +270,15 @@ impl Reference {
 				None
 			},
 			St::Active if self.last_finalised.is_some_and(|l| last <= l) => {
-				let paid = value(d.shares, self.price);
+				// It leaves now, paying its partial period's fees at its last round.
+				let at_last = self.price_after[&last];
+				let fee_shares = self.charge(i, last, at_last);
+				let d = &mut self.delegations[i];
+				let paid = value(d.shares - fee_shares, self.price);
+				let fee = value(fee_shares, self.price);
 				self.shares -= d.shares;
 				d.st = St::Gone;
+				self.credit_owner(fee);
 				Some(paid)
 			},
 			St::Active => {
@@ -270,6 +288,20 @@ impl Reference {
 			},
 			_ => panic!("reference: exit of a leaving delegation"),
 		}
+	}
+
+	/// An active delegation commits for another `term` rounds from the next round at the
+	/// latest terms, prepaying the term's fixed fee (the owner's at once); returns the fee.
+	pub fn recommit(&mut self, i: usize, term: RoundIndex) -> u128 {
+		let v = self.terms.len() as u32 - 1;
+		let t = &self.terms[v as usize].1;
+		let option = t.commitment(term).expect("offered");
+		let d = &mut self.delegations[i];
+		let prepaid = fixed(t.fixed_fee_per_round(d.principal), term, option.discount);
+		d.commitments.push((self.current + 1, self.current + term, v, option.discount));
+		d.prepaid += prepaid;
+		self.credit_owner(prepaid);
+		prepaid
 	}
 
 	/// Pays a released delegation: (to the staker, fees to the owner).
@@ -295,16 +327,55 @@ impl Reference {
 		self.bond -= amount;
 	}
 
+	/// The owner queues `shares` of the fee position to leave after the latest opened round;
+	/// returns what is paid at once if that round is settled already.
+	pub fn exit_fee_shares(&mut self, shares: u128) -> Option<u128> {
+		self.owner_shares -= shares;
+		if self.last_finalised.is_some_and(|l| self.current <= l) {
+			self.shares -= shares;
+			return Some(value(shares, self.price));
+		}
+		*self.exit_shares.entry(self.current).or_default() += shares;
+		self.fee_exits.entry(self.current).or_default().0 += shares;
+		None
+	}
+
+	/// The owner withdraws the fee shares that left after `round`: what the owner receives
+	/// (debt is repaid first).
+	pub fn withdraw_fee_exit(&mut self, round: RoundIndex) -> u128 {
+		let (shares, price) = self.fee_exits.remove(&round).expect("a released fee exit");
+		let amount = value(shares, price.expect("released"));
+		self.exit_pot -= amount;
+		let repaid = amount.min(self.debt);
+		self.repay(repaid);
+		amount - repaid
+	}
+
+	/// The owner claims what the pool owes them: what the owner receives (debt first).
+	pub fn claim_owner_payable(&mut self) -> u128 {
+		let payable = self.owner_payable;
+		let repaid = payable.min(self.debt);
+		self.repay(repaid);
+		self.owner_payable = 0;
+		payable - repaid
+	}
+
 	pub fn publish_terms(&mut self, effective: RoundIndex, terms: Terms<u128>) {
 		self.terms.push((effective, terms));
 	}
 
+	/// Debt repaid into the pool raises the price of every share, unless no staker holds
+	/// shares any more (the owner's fee position must not get its own repayment back).
 	fn repay(&mut self, amount: u128) {
 		if amount == 0 {
 			return;
 		}
-		if self.shares > 0 {
-			self.price += muldiv(amount, ONE, self.shares, false);
+		let stakers: u128 =
+			self.delegations.iter().filter(|d| d.st == St::Active).map(|d| d.shares).sum::<u128>()
+				+ self.exit_shares.values().sum::<u128>();
+		if stakers > 0 {
+			let room = muldiv_saturating(CEILING - self.price, self.shares, ONE);
+			self.price += muldiv(amount.min(room), ONE, self.shares, false);
 		}
 		self.debt -= amount;
 	}
@@ -393,8 +464,13 @@ impl Reference {
 			self.exit_pot += value(x, self.price);
 			self.shares -= x;
 		}
+		// (A fee exit of a closed epoch was paid at the close.)
+		if let Some(exit) = self.fee_exits.get_mut(&r) {
+			exit.1.get_or_insert(self.price);
+		}
 		let served = submitted && !breach;
 		self.served.insert(r, served);
+		self.price_after.insert(r, self.price);
 
 		// 4. Every exposed delegation's fee run.
 		for i in 0..self.delegations.len() {
@@ -407,20 +483,19 @@ impl Reference {
 				continue;
 			}
 			let v = self.terms_in_force(r, self.delegations[i].version);
+			let before = r.checked_sub(1).and_then(|b| self.price_after.get(&b)).copied();
 			let d = &mut self.delegations[i];
 			d.version = v;
-			let committed = d.commitments.iter().any(|c| c.0 <= r && r <= c.1);
+			let committed = d.commitments.iter().find(|c| c.0 <= r && r <= c.1).map(|c| c.0);
 			match d.run {
 				Some((rv, rc, _)) if rv == v && rc == committed => {},
-				Some((rv, rc, n)) => {
-					if !rc {
-						let t = &self.terms[rv as usize].1;
-						d.runs.push((t.fixed_fee_per_round(d.principal), rolling_discount(t), n));
-					}
+				Some(run) => {
+					Self::close_run(&self.terms, d, run, before.unwrap_or(d.hwm));
 					d.run = Some((v, committed, 0));
 				},
 				None => d.run = Some((v, committed, 0)),
 			}
+			let committed = committed.is_some();
 			if served && !committed {
 				if let Some(run) = d.run.as_mut() {
 					run.2 += 1;
@@ -460,15 +535,22 @@ impl Reference {
 			}
 		}
 
-		// 6. A wipe-out closes the epoch.
+		// 6. A wipe-out closes the epoch: every position still in pays its partial period at
+		// the close and is paid out at the close price.
 		if self.shares > 0 && self.price < FLOOR {
 			let total = value(self.shares, self.price);
 			let owner = value(self.owner_shares, self.price);
 			self.exit_pot += total - owner;
-			for d in self.delegations.iter_mut() {
-				if matches!(d.st, St::Active | St::Exiting(_)) {
+			for i in 0..self.delegations.len() {
+				if matches!(self.delegations[i].st, St::Active | St::Exiting(_)) {
+					let fee_shares = self.charge(i, r, price);
+					let d = &mut self.delegations[i];
+					d.owed += fee_shares;
 					d.st = St::Released(self.price);
 				}
+			}
+			for exit in self.fee_exits.values_mut() {
+				exit.1.get_or_insert(self.price);
 			}
 			self.exit_shares.clear();
 			self.epoch += 1;
@@ -497,30 +579,67 @@ impl Reference {
 		self.check_bond();
 	}
 
-	/// The fees of delegation `i` since its last charge, in shares at `price`, charged at `r`.
-	fn charge(&mut self, i: usize, r: RoundIndex, price: u128) -> u128 {
-		let d = &mut self.delegations[i];
-		if let Some((rv, rc, n)) = d.run.take() {
-			if !rc {
-				let t = &self.terms[rv as usize].1;
-				d.runs.push((t.fixed_fee_per_round(d.principal), rolling_discount(t), n));
-			}
-		}
-		let fixed_total: u128 = d.runs.drain(..).map(|(per, disc, n)| fixed(per, n, disc)).sum();
-		let rate = match d.commitments.iter().find(|c| c.0 <= r && r <= c.1) {
+	/// Ends a delegation's run of rounds at one terms version and commitment, after which the
+	/// price was `price`.
+	fn close_run(
+		terms: &[(RoundIndex, Terms<u128>)],
+		d: &mut RefDelegation,
+		(version, commitment, served): (u32, Option<RoundIndex>, u32),
+		price: u128,
+	) {
+		let rate = match commitment.and_then(|s| d.commitments.iter().find(|c| c.0 == s)) {
 			Some(c) => {
-				let p = self.terms[c.2 as usize].1.performance_fee(d.principal);
+				let p = terms[c.2 as usize].1.performance_fee(d.principal);
 				p.saturating_sub(p * c.3)
 			},
 			None => {
-				let t = &self.terms[d.version as usize].1;
+				let t = &terms[version as usize].1;
+				d.runs.push((t.fixed_fee_per_round(d.principal), rolling_discount(t), served));
 				let p = t.performance_fee(d.principal);
 				p.saturating_sub(p * rolling_discount(t))
 			},
 		};
+		d.perf_runs.push((rate, price));
+	}
+
+	/// The fees of delegation `i` since its last charge, in shares at `price`, charged at `r`:
+	/// each run's fixed fee, and each run's rate on its part of the rise above the high-water
+	/// mark (the new high it made, scaled to the rise; runs at one rate add up first).
+	fn charge(&mut self, i: usize, r: RoundIndex, price: u128) -> u128 {
+		let d = &mut self.delegations[i];
+		if let Some(run) = d.run.take() {
+			Self::close_run(&self.terms, d, run, price);
+		}
+		let fixed_total: u128 = d.runs.drain(..).map(|(per, disc, n)| fixed(per, n, disc)).sum();
+		let runs: Vec<(Permill, u128)> = d.perf_runs.drain(..).collect();
+		let rise = price.saturating_sub(d.hwm);
+		let mut high = d.hwm;
+		let highs: Vec<u128> = runs
+			.iter()
+			.map(|(_, p)| {
+				let h = p.saturating_sub(high);
+				high = high.max(*p);
+				h
+			})
+			.collect();
+		let sum: u128 = highs.iter().sum();
+		let mut by_rate: Vec<(Permill, u128)> = Vec::new();
+		if sum > 0 {
+			let last = highs.iter().rposition(|h| *h > 0).unwrap();
+			let mut given = 0;
+			for (k, ((rate, _), h)) in runs.iter().zip(&highs).enumerate() {
+				let part = if k == last { rise - given } else { muldiv(*h, rise, sum, false) };
+				given += part;
+				match by_rate.iter_mut().find(|(x, _)| x == rate) {
+					Some((_, total)) => *total += part,
+					None => by_rate.push((*rate, part)),
+				}
+			}
+		}
 		let held = d.shares - d.owed;
-		let perf = if price > d.hwm { rate.mul_floor(value(held, price - d.hwm)) } else { 0 };
-		let fee_shares = shares(fixed_total + perf, price).min(held);
+		let perf: u128 =
+			by_rate.iter().map(|(rate, part)| rate.mul_floor(value(held, *part))).sum();
+		let fee_shares = if price == 0 { 0 } else { shares(fixed_total + perf, price).min(held) };
 		d.hwm = d.hwm.max(price);
 		d.fees_paid += value(fee_shares, price);
 		d.commitments.retain(|c| c.1 > r);
