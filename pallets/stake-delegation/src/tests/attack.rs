@@ -9,10 +9,6 @@ use polkadot_sdk::frame_support::assert_ok;
 
 const R: RoundIndex = START_ROUND;
 
-fn exit(who: AccountId, m: ModelId, index: DelegationIndex) {
-	assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(who), m, index));
-}
-
 /// Opens and settles `m`'s rounds one at a time up to `through` (each recorded when it opens,
 /// after the previous one settled), paying `payout(round, requirement)`.
 fn settle_each(m: ModelId, through: RoundIndex, payout: impl Fn(RoundIndex, Balance) -> i128) {
@@ -152,21 +148,6 @@ fn history_stays_within_its_depth_after_a_pool_restarts() {
 		let kept = History::<Test>::iter_prefix(m).count() as u32;
 		assert!(kept <= HISTORY_DEPTH, "{kept} records kept, depth {HISTORY_DEPTH}");
 	});
-}
-
-/// The requirement `m`'s pool settled `round` with.
-fn settled_requirement(m: ModelId, round: RoundIndex) -> Balance {
-	events()
-		.into_iter()
-		.find_map(|e| match e {
-			Event::RoundSettled { model, round: r, requirement, .. }
-				if model == m && r == round =>
-			{
-				Some(requirement)
-			},
-			_ => None,
-		})
-		.unwrap_or_else(|| panic!("round {round} not settled"))
 }
 
 #[test]

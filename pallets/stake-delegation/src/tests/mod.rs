@@ -167,6 +167,26 @@ pub fn run_rounds(m: ModelId, through: RoundIndex, bp: impl Fn(RoundIndex) -> i1
 	}
 }
 
+/// `who` asks to leave `m` with delegation `index`.
+pub fn exit(who: AccountId, m: ModelId, index: DelegationIndex) {
+	assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(who), m, index));
+}
+
+/// The requirement `m`'s pool settled `round` with (from its `RoundSettled` event).
+pub fn settled_requirement(m: ModelId, round: RoundIndex) -> Balance {
+	events()
+		.into_iter()
+		.find_map(|e| match e {
+			Event::RoundSettled { model, round: r, requirement, .. }
+				if model == m && r == round =>
+			{
+				Some(requirement)
+			},
+			_ => None,
+		})
+		.unwrap_or_else(|| panic!("round {round} not settled"))
+}
+
 /// The requirement recorded for `round` (the pool records on its next touch).
 pub fn requirement_of(m: ModelId, round: RoundIndex) -> Balance {
 	Cohorts::<Test>::get(m, round).req.unwrap_or(0)

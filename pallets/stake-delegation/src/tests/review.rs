@@ -16,25 +16,6 @@ fn delegate(who: AccountId, m: ModelId, amount: Balance) -> DispatchResultWithPo
 	StakeDelegation::delegate(RuntimeOrigin::signed(who), m, amount, 0, version(m), None)
 }
 
-fn exit(who: AccountId, m: ModelId, index: DelegationIndex) {
-	assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(who), m, index));
-}
-
-/// The requirement `m`'s pool settled `round` with.
-fn settled_requirement(m: ModelId, round: RoundIndex) -> Balance {
-	events()
-		.into_iter()
-		.find_map(|e| match e {
-			Event::RoundSettled { model, round: r, requirement, .. }
-				if model == m && r == round =>
-			{
-				Some(requirement)
-			},
-			_ => None,
-		})
-		.unwrap_or_else(|| panic!("round {round} not settled"))
-}
-
 #[test]
 fn a_model_registered_again_settles_its_new_stakers() {
 	build_and_execute(|| {
