@@ -116,10 +116,13 @@ impl<T: Config> Pallet<T> {
 	/// Whether nothing in the pool is exposed to a round or waits for one: no positions,
 	/// nothing queued, no exit cohort, no deferred result; only rounding dust holds shares.
 	pub(crate) fn is_idle(pool: &Pool<T::AccountId>) -> bool {
-		pool.delegations == 0
-			&& pool.pending.is_empty()
-			&& pool.shares == pool.dust_shares
-			&& pool.deferred.is_none()
+		pool.delegations == 0 && Self::nothing_exposed(pool) && pool.deferred.is_none()
+	}
+
+	/// Whether nothing is queued and only rounding dust holds shares: no round to come has
+	/// anything exposed to it.
+	fn nothing_exposed(pool: &Pool<T::AccountId>) -> bool {
+		pool.pending.is_empty() && pool.shares == pool.dust_shares
 	}
 
 	/// The next round the pool settles: after its deferred results, or after its last settled
@@ -166,7 +169,7 @@ impl<T: Config> Pallet<T> {
 	/// A pool with nothing exposed to any future round (nothing queued, only dust in shares)
 	/// records every opened round at once: each one's requirement is zero.
 	pub(crate) fn fast_forward_idle(pool: &mut Pool<T::AccountId>) {
-		if pool.pending.is_empty() && pool.shares == pool.dust_shares {
+		if Self::nothing_exposed(pool) {
 			let current = Self::current_round();
 			if pool.recorded_through < current {
 				pool.recorded_through = current;
