@@ -647,7 +647,7 @@ pub fn execute(action: &Action) -> Outcome {
 		},
 		Action::Unwatch { model, by } => {
 			let origin = by.map_or_else(root, |s| signed(staker(s)));
-			out.of(RoundOracle::unwatch_model(origin, model_id(model)));
+			out.of(plain(RoundOracle::unwatch_model(origin, model_id(model))));
 		},
 		Action::Suspend { model } => out.of(ModelRegistry::suspend_model(root(), model_id(model))),
 		Action::Resume { model } => out.of(ModelRegistry::resume_model(root(), model_id(model))),

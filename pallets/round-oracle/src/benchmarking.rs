@@ -228,18 +228,28 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn unwatch_model() -> Result<(), BenchmarkError> {
+	fn unwatch_model(r: Linear<0, 1_000>) -> Result<(), BenchmarkError> {
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		open_rounds_until::<T>(100);
-		// The first of two: the last slot moves; a pending report about it is cleared.
+		let latest = T::HistoryDepth::get().max(r) + 10;
+		open_rounds_until::<T>(latest);
+		// The first of two: the last slot moves; a pending report about it is cleared, and its
+		// `r` results are removed.
 		let (first, second) = (model_id(1), model_id(2));
-		let _ = Pallet::<T>::watch(first, Some(100));
-		let _ = Pallet::<T>::watch(second, Some(100));
+		let _ = Pallet::<T>::watch(first, Some(latest));
+		let _ = Pallet::<T>::watch(second, Some(latest));
+		let result = full_result::<T>();
+		for round in (latest - r)..latest {
+			Results::<T>::insert(
+				first,
+				round,
+				FinalResult { result: result.clone(), finalised_at: 1u32.into() },
+			);
+		}
 		let ops = operators::<T>();
 		let _ = Pallet::<T>::note_report(
 			&ops[0],
-			Report::RoundResult { model: first, round: 100, result: RoundResult::NotSubmitted },
+			Report::RoundResult { model: first, round: latest, result: RoundResult::NotSubmitted },
 		);
 
 		let slot = Progress::<T>::get(first).map(|p| p.slot);

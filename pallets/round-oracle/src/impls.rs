@@ -239,8 +239,9 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Removes a model from the watch list (the last slot moves into its place).
-	pub(crate) fn unwatch(model: ModelId) -> DispatchResult {
+	/// Removes a model from the watch list (the last slot moves into its place) with its
+	/// results; returns how many results it removed.
+	pub(crate) fn unwatch(model: ModelId) -> Result<u32, DispatchError> {
 		let progress = Progress::<T>::take(model).ok_or(Error::<T>::NotWatched)?;
 		let last = WatchCount::<T>::get().saturating_sub(1);
 		if progress.slot != last {
@@ -259,8 +260,11 @@ impl<T: Config> Pallet<T> {
 		if let Some(next) = progress.next_round.or_else(FirstRound::<T>::get) {
 			Self::clear_subject(Subject::Result(model, next));
 		}
+		// A watched model keeps at most `HistoryDepth` results (each one finalised prunes the
+		// one `HistoryDepth` rounds older), so this removes them all.
+		let removed = Results::<T>::clear_prefix(model, T::HistoryDepth::get(), None).unique;
 		Self::deposit_event(Event::ModelUnwatched { model });
-		Ok(())
+		Ok(removed)
 	}
 
 	/// Up to `limit` watched models from slot `start` on, wrapping around: the off-chain
@@ -348,10 +352,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(progress_count == count, "watch count differs from watched models");
 		ensure!(WatchSlots::<T>::iter().count() as u32 == count, "stray watch slots");
 		for (model, round, _) in Results::<T>::iter() {
-			if let Some(next) = Self::next_round(&model) {
-				ensure!(round < next, "result at or after the next round");
-				ensure!(next - round <= depth, "result beyond the history depth");
-			}
+			let next = Self::next_round(&model).ok_or("result of a model not watched")?;
+			ensure!(round < next, "result at or after the next round");
+			ensure!(next - round <= depth, "result beyond the history depth");
 		}
 		for (subject, pending) in Pending::<T>::iter() {
 			let candidates = Candidates::<T>::iter_prefix(subject).count() as u32;

@@ -333,6 +333,9 @@ pub mod pallet {
 		NotWatched,
 		/// The oracle already follows this model.
 		AlreadyWatched,
+		/// A watch must start at an opened round still in the history or at the one after the
+		/// latest.
+		InvalidFromRound,
 		/// The watch list is full.
 		TooManyWatched,
 		/// A model's results finalise in round order: this is not its next round.
@@ -486,7 +489,9 @@ pub mod pallet {
 		/// latest opened). Models whose ownership the oracle attests are watched automatically.
 		///
 		/// ### Errors
-		/// `BadOrigin`, `UnknownModel`, `AlreadyWatched`, `TooManyWatched`.
+		/// `BadOrigin`, `UnknownModel`, `InvalidFromRound` (`from_round` neither an opened round
+		/// still in the history nor the one after the latest), `AlreadyWatched`,
+		/// `TooManyWatched`.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::watch_model())]
 		pub fn watch_model(
@@ -496,27 +501,35 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			ensure!(T::Registry::status(&model).is_some(), Error::<T>::UnknownModel);
-			let from = from_round.or_else(|| LatestRound::<T>::get().map(|r| r.saturating_add(1)));
-			Self::watch(model, from)
+			let next = LatestRound::<T>::get().map(|r| r.saturating_add(1));
+			if let Some(from) = from_round {
+				ensure!(
+					Some(from) == next || Rounds::<T>::contains_key(from),
+					Error::<T>::InvalidFromRound
+				);
+			}
+			Self::watch(model, from_round.or(next))
 		}
 
 		/// Stops following a model. Anyone may do it once the registry no longer knows the
 		/// model; governance at any time, unless stakers' money still depends on its rounds.
-		/// Its stored results stay until pruned by depth.
+		/// Its stored results (at most [`Config::HistoryDepth`]) are removed: a later watch
+		/// starts a fresh history, and nothing is left that depth pruning would never reach.
 		///
 		/// ### Errors
 		/// `NotWatched`, `StillRegistered` (signed origin, model still registered),
 		/// `HasObligations` (delegations, an exit pot or unsettled fees wait for its rounds).
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::unwatch_model())]
-		pub fn unwatch_model(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::unwatch_model(T::HistoryDepth::get()))]
+		pub fn unwatch_model(origin: OriginFor<T>, model: ModelId) -> DispatchResultWithPostInfo {
 			if T::GovernanceOrigin::try_origin(origin.clone()).is_err() {
 				ensure_signed(origin)?;
 				ensure!(Progress::<T>::contains_key(model), Error::<T>::NotWatched);
 				ensure!(T::Registry::status(&model).is_none(), Error::<T>::StillRegistered);
 			}
 			ensure!(!T::Delegations::has_obligations(&model), Error::<T>::HasObligations);
-			Self::unwatch(model)
+			let removed = Self::unwatch(model)?;
+			Ok(Some(T::WeightInfo::unwatch_model(removed)).into())
 		}
 	}
 }

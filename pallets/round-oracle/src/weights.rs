@@ -46,7 +46,7 @@ pub trait WeightInfo {
 	fn resolve_conflict() -> Weight;
 	fn clear_reports() -> Weight;
 	fn watch_model() -> Weight;
-	fn unwatch_model() -> Weight;
+	fn unwatch_model(r: u32, ) -> Weight;
 	fn offchain_watch_batch(n: u32, ) -> Weight;
 }
 
@@ -225,12 +225,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::WatchSlots` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Pending` (r:0 w:1)
 	/// Proof: `RoundOracle::Pending` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
-	fn unwatch_model() -> Weight {
+	fn unwatch_model(r: u32, ) -> Weight {
 		// Proof size: measured `646`, estimated `6534`
 		// Minimum execution time: 53_747_000 picoseconds.
 		Weight::from_parts(103_560_000, 6534)
+			.saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
 	}
 	/// Storage: `RoundOracle::WatchCount` (r:1 w:0)
 	/// Proof: `RoundOracle::WatchCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -288,10 +290,12 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
-	fn unwatch_model() -> Weight {
+	fn unwatch_model(r: u32, ) -> Weight {
 		Weight::from_parts(103_560_000, 6534)
+			.saturating_add(Weight::from_parts(5_000_000, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(r.into())))
 	}
 	fn offchain_watch_batch(n: u32, ) -> Weight {
 		Weight::from_parts(144_178_946, 34064)

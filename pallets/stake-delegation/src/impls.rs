@@ -218,17 +218,27 @@ mod checks {
 					Stage::Queued => {},
 					Stage::QueuedExit { last_round } => {
 						// Activated, shares not yet taken: they are in the exit cohort.
+						// Priced as `withdraw` prices it: at the close of its activation epoch if
+						// that closed before its last round, else at its exit round.
 						let a = Activations::<T>::get(model, d.first_round)
 							.ok_or("activation record missing")?;
-						if a.epoch == epoch && pool.last_finalised.is_none_or(|l| l < last_round) {
-							let s = maths::shares_for(d.principal, a.price).ok_or("overflow")?;
-							let e = exiting_by_round.entry(last_round).or_default();
-							e.0 += s;
-							e.1 += 1;
-						}
-						if let Some(exit) = Exits::<T>::get(model, last_round) {
-							let s = maths::shares_for(d.principal, a.price).ok_or("overflow")?;
-							owed += value(s, exit.price)?;
+						let s = maths::shares_for(d.principal, a.price).ok_or("overflow")?;
+						let closed = (a.epoch < epoch)
+							.then(|| EpochCloses::<T>::get(model, a.epoch))
+							.flatten();
+						match closed {
+							Some(close) if last_round > close.round => {
+								owed += value(s, close.price)?
+							},
+							_ => match Exits::<T>::get(model, last_round) {
+								Some(exit) => owed += value(s, exit.price)?,
+								None => {
+									ensure!(a.epoch == epoch, "unreleased exit of a closed epoch");
+									let e = exiting_by_round.entry(last_round).or_default();
+									e.0 += s;
+									e.1 += 1;
+								},
+							},
 						}
 					},
 					Stage::Active => {

@@ -85,6 +85,21 @@ fn governance_watches_and_unwatches_models() {
 			Error::<Test>::UnknownModel
 		);
 		register_verified(dave(), model(1));
+		// Before any round opened, a watch cannot name its first round.
+		assert_noop!(
+			Oracle::watch_model(RuntimeOrigin::root(), model(1), Some(90)),
+			Error::<Test>::InvalidFromRound
+		);
+		open_rounds(88, 90);
+		// Nor a round beyond the next one, which the oracle could not reach in order.
+		assert_noop!(
+			Oracle::watch_model(RuntimeOrigin::root(), model(1), Some(92)),
+			Error::<Test>::InvalidFromRound
+		);
+		assert_noop!(
+			Oracle::watch_model(RuntimeOrigin::root(), model(1), Some(87)),
+			Error::<Test>::InvalidFromRound
+		);
 		assert_ok!(Oracle::watch_model(RuntimeOrigin::root(), model(1), Some(90)));
 		System::assert_last_event(
 			Event::<Test>::ModelWatched { model: model(1), from_round: Some(90) }.into(),
@@ -192,4 +207,24 @@ fn genesis_refuses_a_minority_threshold() {
 		watched: vec![],
 	}
 	.assimilate_storage(&mut storage);
+}
+
+#[test]
+fn an_unwatched_model_leaves_no_results_behind() {
+	build_and_execute(|| {
+		open_rounds(10, 12);
+		register_verified(dave(), model(1));
+		assert_ok!(Oracle::watch_model(RuntimeOrigin::root(), model(1), Some(10)));
+		quorum(vec![not_submitted(model(1), 10), resolved(model(1), 11, 100, 5)]);
+		assert_eq!(Results::<Test>::iter_prefix(model(1)).count(), 2);
+		assert_ok!(Oracle::unwatch_model(RuntimeOrigin::root(), model(1)));
+		// Depth pruning happens only as a watched model's results finalise: an unwatched
+		// model's results would otherwise stay for ever.
+		assert_eq!(Results::<Test>::iter_prefix(model(1)).count(), 0);
+		// Watched again much later, its history starts afresh.
+		open_rounds(13, 13 + HISTORY_DEPTH);
+		assert_ok!(Oracle::watch_model(RuntimeOrigin::root(), model(1), None));
+		quorum(vec![not_submitted(model(1), 14 + HISTORY_DEPTH)]);
+		assert_eq!(Results::<Test>::iter_prefix(model(1)).count(), 1);
+	});
 }
