@@ -215,7 +215,8 @@ fn an_unwatched_model_leaves_no_results_behind() {
 		open_rounds(10, 12);
 		register_verified(dave(), model(1));
 		assert_ok!(Oracle::watch_model(RuntimeOrigin::root(), model(1), Some(10)));
-		quorum(vec![not_submitted(model(1), 10), resolved(model(1), 11, 100, 5)]);
+		quorum(vec![not_submitted(model(1), 10)]);
+		quorum(vec![resolved(model(1), 11, 100, 5)]);
 		assert_eq!(Results::<Test>::iter_prefix(model(1)).count(), 2);
 		assert_ok!(Oracle::unwatch_model(RuntimeOrigin::root(), model(1)));
 		// Depth pruning happens only as a watched model's results finalise: an unwatched
@@ -224,6 +225,7 @@ fn an_unwatched_model_leaves_no_results_behind() {
 		// Watched again much later, its history starts afresh.
 		open_rounds(13, 13 + HISTORY_DEPTH);
 		assert_ok!(Oracle::watch_model(RuntimeOrigin::root(), model(1), None));
+		open_rounds(14 + HISTORY_DEPTH, 14 + HISTORY_DEPTH);
 		quorum(vec![not_submitted(model(1), 14 + HISTORY_DEPTH)]);
 		assert_eq!(Results::<Test>::iter_prefix(model(1)).count(), 1);
 	});

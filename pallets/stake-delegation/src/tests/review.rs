@@ -341,3 +341,36 @@ fn a_pool_whose_last_shares_leave_at_price_zero_takes_new_stakers_at_one() {
 		assert_eq!(position_value(BOB, m, 1), 505 * NMR);
 	});
 }
+
+#[test]
+fn an_exit_asked_before_activation_and_caught_by_a_close_is_paid_at_the_close() {
+	// Found by the fuzzer: the books valued such an exit at the exit price a later epoch
+	// recorded for the same round, not at the close its shares were paid out at.
+	build_and_execute(|| {
+		let m = bonded_model();
+		let alice = join(ALICE, m, 1_000 * NMR, 10); // rounds 102..=111
+		open_until(R + 2);
+		resolve_through(m, R + 1, 0);
+		// Round 102 has opened: Alice's exit waits for her cohort to activate and for her
+		// commitment to end.
+		exit(ALICE, m, alice);
+		assert_eq!(delegation(ALICE, m, alice).stage, Stage::QueuedExit { last_round: R + 11 });
+		let bob = join(BOB, m, 500 * NMR, 0); // first round 104
+										// Round 102 activates her cohort and takes all but a planck per million NMR.
+		resolve(m, R + 2, 1_000 * NMR, -(1_000 * NMR as i128 - 1_000_000_000));
+		let close = EpochCloses::<Test>::get(m, 0).unwrap();
+		assert_eq!((pool(m).epoch, close.round), (1, R + 2));
+		// The new epoch records its own exit at round 111, at its own price.
+		run_rounds(m, R + 10, |_| 0);
+		open_round();
+		exit(BOB, m, bob);
+		run_rounds(m, R + 11, |_| 100);
+		assert!(Exits::<Test>::get(m, R + 11).is_some_and(|e| e.epoch == 1 && e.price > ONE));
+		StakeDelegation::do_try_state().unwrap();
+		let before = free(ALICE);
+		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, alice));
+		let shares = maths::shares_for(1_000 * NMR, ONE).unwrap();
+		assert_eq!(free(ALICE) - before, maths::value_of(shares, close.price).unwrap());
+		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(BOB), m, bob));
+	});
+}
