@@ -532,7 +532,7 @@ pub fn execute(action: &Action) -> Outcome {
 		Action::Unbond { owner: o, model, part } => {
 			let m = model_id(model);
 			let who = owner(o);
-			let bond = pallet_stake_delegation::Pools::<Runtime>::get(m).map_or(0, |p| p.bond);
+			let bond = pallet_stake_delegation::Pools::<Runtime>::get(m).map_or(0, |p| p.book.bond);
 			let before = owner_money(&who);
 			out.of(StakeDelegation::unbond(signed(who), m, part_of(part, bond)));
 			check_debt(&mut out, "unbond", &who, before);
@@ -619,8 +619,8 @@ pub fn execute(action: &Action) -> Outcome {
 		Action::ExitFeeShares { owner: o, model, part } => {
 			let m = model_id(model);
 			let who = owner(o);
-			let shares =
-				pallet_stake_delegation::Pools::<Runtime>::get(m).map_or(0, |p| p.owner_shares);
+			let shares = pallet_stake_delegation::Pools::<Runtime>::get(m)
+				.map_or(0, |p| p.ledger.owner_shares);
 			let before = owner_money(&who);
 			out.of(StakeDelegation::exit_fee_shares(signed(who), m, part_of(part, shares)));
 			check_debt(&mut out, "exit_fee_shares", &who, before);

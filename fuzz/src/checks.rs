@@ -203,24 +203,24 @@ pub fn pools_summary() -> String {
 			 deferred {:?}, recorded through {}, delegations {}, pending {:?}, account {}, \
 			 dust allowance {}",
 			crate::model_index(&model),
-			p.epoch,
-			p.price,
-			p.shares,
-			p.live_shares,
-			p.owner_shares,
-			p.dust_shares,
-			p.exit_pot,
-			p.owner_payable,
-			p.bond,
-			p.debt,
-			p.queued,
+			p.ledger.epoch,
+			p.ledger.price,
+			p.ledger.shares,
+			p.ledger.live_shares,
+			p.ledger.owner_shares,
+			p.ledger.dust_shares,
+			p.ledger.exit_pot,
+			p.book.payable,
+			p.book.bond,
+			p.book.debt,
+			p.joins.queued,
 			p.last_finalised,
 			p.deferred,
-			p.recorded_through,
+			p.recorder.recorded_through,
 			p.delegations,
-			p.pending.iter().map(|c| (c.round, c.principal, c.exiting)).collect::<Vec<_>>(),
+			p.joins.cohorts.iter().map(|c| (c.round, c.principal, c.exiting)).collect::<Vec<_>>(),
 			balance,
-			p.dust_allowance,
+			p.ledger.dust_allowance,
 		));
 		for (epoch, close) in pallet_stake_delegation::EpochCloses::<Runtime>::iter_prefix(model) {
 			out.push_str(&format!("\n      epoch {epoch} closed: {close:?}"));
@@ -273,8 +273,8 @@ fn result_will_come(model: &ModelId, pool: &Pool<AccountId>, round: u32) -> bool
 /// (a) The pool and the oracle agree on the next round.
 fn sync(model: &ModelId, pool: &Pool<AccountId>) -> Result<(), Failure> {
 	let exposed = pool.delegations > 0
-		|| !pool.pending.is_empty()
-		|| pool.shares > pool.dust_shares
+		|| !pool.joins.cohorts.is_empty()
+		|| pool.ledger.shares > pool.ledger.dust_shares
 		|| pool.deferred.is_some();
 	if !exposed {
 		return Ok(());
@@ -285,9 +285,9 @@ fn sync(model: &ModelId, pool: &Pool<AccountId>) -> Result<(), Failure> {
 			"model {model:?}: delegations {}, pending {:?}, shares {} (dust {}), last settled {:?}, \
 			 deferred {:?}; oracle watches: {watched}, oracle next {:?}, latest round {}",
 			pool.delegations,
-			pool.pending.iter().map(|p| p.round).collect::<Vec<_>>(),
-			pool.shares,
-			pool.dust_shares,
+			pool.joins.cohorts.iter().map(|p| p.round).collect::<Vec<_>>(),
+			pool.ledger.shares,
+			pool.ledger.dust_shares,
 			pool.last_finalised,
 			pool.deferred,
 			RoundOracle::next_round(model),
@@ -306,7 +306,7 @@ fn sync(model: &ModelId, pool: &Pool<AccountId>) -> Result<(), Failure> {
 			"(a) the pool expects another round than the oracle finalises next",
 			context(),
 		)),
-		None if pool.pending.iter().any(|p| p.round < oracle_next) => {
+		None if pool.joins.cohorts.iter().any(|p| p.round < oracle_next) => {
 			Err(fail("(a) a new pool has a cohort before the oracle's next round", context()))
 		},
 		_ => Ok(()),
@@ -316,16 +316,16 @@ fn sync(model: &ModelId, pool: &Pool<AccountId>) -> Result<(), Failure> {
 /// (c) An idle pool lets its owner take the bond back.
 fn idle_releases_owner(model: &ModelId, pool: &Pool<AccountId>) -> Result<(), Failure> {
 	let idle = pool.delegations == 0
-		&& pool.pending.is_empty()
-		&& pool.shares == pool.dust_shares
+		&& pool.joins.cohorts.is_empty()
+		&& pool.ledger.shares == pool.ledger.dust_shares
 		&& pool.deferred.is_none()
 		&& pallet_stake_delegation::Operators::<Runtime>::get(pool.owner).debt == 0
 		&& FeeExits::<Runtime>::iter_prefix(model).next().is_none();
-	if !idle || (pool.bond == 0 && pool.owner_payable == 0) {
+	if !idle || (pool.book.bond == 0 && pool.book.payable == 0) {
 		return Ok(());
 	}
 	let owner = pool.owner;
-	let (bond, payable) = (pool.bond, pool.owner_payable);
+	let (bond, payable) = (pool.book.bond, pool.book.payable);
 	dry_run(|| -> Result<(), Failure> {
 		catch_up_fully(owner, *model);
 		if bond > 0 {
@@ -333,11 +333,12 @@ fn idle_releases_owner(model: &ModelId, pool: &Pool<AccountId>) -> Result<(), Fa
 				fail(
 					format!("(c) an idle pool's owner cannot unbond: {}", error_name(&e)),
 					format!(
-						"model {model:?}: bond {bond}, dust shares {} at price {}, recorded through \
-						 {}, latest round {}",
-						pool.dust_shares,
-						pool.price,
-						pool.recorded_through,
+						"model {model:?}: bond {bond}, dust shares {} at price {}, recorder {:?}, \
+						 last finalised {:?}, latest round {}",
+						pool.ledger.dust_shares,
+						pool.ledger.price,
+						pool.recorder,
+						pool.last_finalised,
 						current_round()
 					),
 				)
@@ -376,12 +377,12 @@ fn position_can_end(
 			 price {}; oracle watches {watched}, next {oracle_next:?}; latest round {}",
 			d.stage,
 			d.epoch,
-			pool.epoch,
+			pool.ledger.epoch,
 			d.first_round,
 			d.shares,
 			d.principal,
 			pool.deferred,
-			pool.price,
+			pool.ledger.price,
 			current_round()
 		)
 	};
@@ -410,7 +411,7 @@ fn position_can_end(
 			}
 		},
 		Stage::Exiting { last_round }
-			if d.epoch == pool.epoch
+			if d.epoch == pool.ledger.epoch
 				&& !Exits::<Runtime>::contains_key(model, last_round)
 				&& last.is_none_or(|l| l < last_round) =>
 		{

@@ -269,10 +269,10 @@ impl Generator {
 			return self.amount_nmr(&[100, 1_000]);
 		};
 		let projected = StakeDelegation::projected(&pool).unwrap_or(0);
-		let ratio = pallet_stake_delegation::Parameters::<Runtime>::get().protocol.bond_ratio;
+		let ratio = pallet_stake_delegation::Global::<Runtime>::get().protocol.bond_ratio;
 		let join = self.rng.range_u128(0, 20_000 * NMR);
 		let wanted = ratio.mul_ceil(projected.saturating_add(join));
-		wanted.saturating_sub(pool.bond).saturating_add(self.rng.range_u128(1, 100 * NMR))
+		wanted.saturating_sub(pool.book.bond).saturating_add(self.rng.range_u128(1, 100 * NMR))
 	}
 
 	fn amount_nmr(&mut self, scales: &[u128]) -> Balance {
@@ -499,7 +499,7 @@ impl Generator {
 					ModelStatus::UnderBonded,
 				]);
 				let owner = self.owner_of(model);
-				let caps = pallet_stake_delegation::Parameters::<Runtime>::get().caps;
+				let caps = pallet_stake_delegation::Global::<Runtime>::get().caps;
 				let previous = latest_terms(&model_id(model)).map(|(_, _, t)| t);
 				let terms = Box::new(self.terms(&caps, previous.as_ref()));
 				let offset = self.rng.chance(20).then(|| self.rng.range(0, 12) as u32);

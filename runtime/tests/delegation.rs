@@ -115,7 +115,7 @@ fn the_oracles_reports_settle_the_pool() {
 		resolve(model, FIRST + 2, 1_000 * NMR, 20 * NMR as i128);
 		let pool = Pools::<Runtime>::get(model).expect("pool");
 		assert_eq!(pool.last_finalised, Some(FIRST + 2));
-		assert_eq!(pool.price, 1_020_000_000_000_000_000);
+		assert_eq!(pool.ledger.price, 1_020_000_000_000_000_000);
 		let view = StakeDelegation::positions_of(eve());
 		assert_eq!(view[0].value, 1_020 * NMR);
 		// The registry knows Eve delegates; the API shows the pool.
@@ -213,7 +213,7 @@ fn a_bot_exits_for_the_staker_and_the_money_goes_to_the_staker() {
 #[test]
 fn genesis_parameters_are_the_defaults_within_their_safe_ranges() {
 	ext().execute_with(|| {
-		let params = pallet_stake_delegation::Parameters::<Runtime>::get();
+		let params = pallet_stake_delegation::Global::<Runtime>::get();
 		assert_eq!(params.protocol, ProtocolParams::DEFAULT);
 		assert!(StakeDelegation::check_protocol(&params.protocol).is_ok());
 		assert!(StakeDelegation::check_caps(&params.caps).is_ok());
@@ -254,7 +254,7 @@ fn a_model_registered_again_settles_its_new_stakers() {
 		// Eve leaves; Bob empties the pool, deregisters the model, and anyone unwatches it.
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(eve()), model, 0));
 		let _ = StakeDelegation::claim_owner_payable(RuntimeOrigin::signed(owner.clone()), model);
-		let bond = Pools::<Runtime>::get(model).expect("pool").bond;
+		let bond = Pools::<Runtime>::get(model).expect("pool").book.bond;
 		assert_ok!(StakeDelegation::unbond(RuntimeOrigin::signed(owner.clone()), model, bond));
 		assert_ok!(ModelRegistry::retire_model(RuntimeOrigin::signed(owner.clone()), model));
 		assert_ok!(ModelRegistry::deregister_model(RuntimeOrigin::signed(owner.clone()), model));

@@ -20,28 +20,28 @@ impl<T: Config> Pallet<T> {
 	/// The pool of `model`.
 	pub fn pool_view(model: ModelId) -> Option<PoolView<T::AccountId>> {
 		let pool = Pools::<T>::get(model)?;
-		let ratio = Parameters::<T>::get().protocol.bond_ratio;
+		let ratio = Global::<T>::get().protocol.bond_ratio;
 		let requirement_next = Self::requirement_next(&pool).ok()?;
 		Some(PoolView {
 			account: Self::pool_account(&model),
-			epoch: pool.epoch,
-			price: pool.price,
-			shares: pool.shares,
-			owner_shares: pool.owner_shares,
+			epoch: pool.ledger.epoch,
+			price: pool.ledger.price,
+			shares: pool.ledger.shares,
+			owner_shares: pool.ledger.owner_shares,
 			requirement_next,
 			projected: Self::projected(&pool).ok()?,
-			queued: pool.queued,
-			exit_pot: pool.exit_pot,
-			bond: pool.bond,
+			queued: pool.joins.queued,
+			exit_pot: pool.ledger.exit_pot,
+			bond: pool.book.bond,
 			bond_required: maths::bond_required(ratio, requirement_next),
-			debt: pool.debt,
-			owner_payable: pool.owner_payable,
+			debt: pool.book.debt,
+			owner_payable: pool.book.payable,
 			under_bonded_since: pool.under_bonded_since,
 			last_finalised: pool.last_finalised,
-			recorded_through: pool.recorded_through,
+			recorded_through: pool.recorder.recorded_through,
 			deferred: pool.deferred.map_or(0, |(_, n)| n),
-			served_rounds: pool.served_rounds,
-			next_period_end: pool.next_period_end,
+			served_rounds: pool.calendar.served_rounds,
+			next_period_end: pool.calendar.next_period_end,
 			delegations: pool.delegations,
 			owner: pool.owner,
 		})
@@ -77,7 +77,7 @@ impl<T: Config> Pallet<T> {
 		let current = Self::current_round();
 		let held = d.shares.saturating_sub(d.exit_fee_shares);
 		let closed =
-			matches!(d.stage, Stage::Active | Stage::Exiting { .. }) && d.epoch < pool.epoch;
+			matches!(d.stage, Stage::Active | Stage::Exiting { .. }) && d.epoch < pool.ledger.epoch;
 		let close = closed.then(|| EpochCloses::<T>::get(model, d.epoch)).flatten();
 		let (stage, price) = match d.stage {
 			Stage::Queued if current < d.first_round => (PositionStage::Queued, None),
@@ -85,13 +85,13 @@ impl<T: Config> Pallet<T> {
 			Stage::Active if close.is_some() => {
 				(PositionStage::Withdrawable, close.map(|c| c.price))
 			},
-			Stage::Active => (PositionStage::Active, Some(pool.price)),
+			Stage::Active => (PositionStage::Active, Some(pool.ledger.price)),
 			Stage::Exiting { last_round } => match (close, Exits::<T>::get(model, last_round)) {
 				(Some(c), _) if last_round > c.round => {
 					(PositionStage::Withdrawable, Some(c.price))
 				},
 				(_, Some(exit)) => (PositionStage::Withdrawable, Some(exit.price)),
-				_ => (PositionStage::Exiting { last_round }, Some(pool.price)),
+				_ => (PositionStage::Exiting { last_round }, Some(pool.ledger.price)),
 			},
 		};
 		let value = match price {
@@ -126,7 +126,7 @@ impl<T: Config> Pallet<T> {
 		let fixed = terms.fixed_fee_per_round(principal);
 		let prepaid =
 			if term_rounds == 0 { 0 } else { maths::prepaid_fee(fixed, term_rounds, discount)? };
-		let lag = Parameters::<T>::get().protocol.activation_lag;
+		let lag = Global::<T>::get().protocol.activation_lag;
 		let pool = Pools::<T>::get(model);
 		let projected = pool.as_ref().and_then(|p| Self::projected(p).ok()).unwrap_or(0);
 		// The same checks `delegate` makes, on a scratch copy of the state, for a staker who

@@ -47,7 +47,7 @@ fn bench_model(i: u8) -> ModelId {
 
 /// Full ladders with fees at the caps, four commitment options.
 fn worst_terms<T: Config>(step: u32) -> Terms<Balance> {
-	let caps = Parameters::<T>::get().caps;
+	let caps = Global::<T>::get().caps;
 	let up_to = |i: u32| Balance::from(i * 1_000 + step) * NMR;
 	// Half the cap of the smallest principal each step applies to.
 	let per_round = |i: u32| {
@@ -78,7 +78,7 @@ fn worst_terms<T: Config>(step: u32) -> Terms<Balance> {
 
 /// Parameters that make every check run: caps from zero, full concentration allowed.
 fn open_params<T: Config>() {
-	Parameters::<T>::mutate(|p| {
+	Global::<T>::mutate(|p| {
 		p.protocol.caps_from_total = 0;
 		p.protocol.model_cap = Perbill::from_percent(100);
 		p.protocol.operator_cap = Perbill::from_percent(100);
@@ -131,7 +131,7 @@ fn settle_through<T: Config>(m: ModelId, through: RoundIndex) {
 		if next > through {
 			return;
 		}
-		if pool.recorded_through < Delegation::<T>::current_round() {
+		if pool.recorder.recorded_through < Delegation::<T>::current_round() {
 			let _ =
 				Delegation::<T>::catch_up(RawOrigin::Signed(account("keeper", 0, SEED)).into(), m);
 		}
@@ -165,8 +165,8 @@ fn owing_periods<T: Config>(
 ) -> (T::AccountId, DelegationIndex) {
 	let staker = funded::<T>("staker", 0);
 	let index = join::<T>(&staker, m, 5_000 * NMR, 0);
-	let protocol = Parameters::<T>::get().protocol;
-	let notice = Parameters::<T>::get().caps.min_fee_change_notice;
+	let protocol = Global::<T>::get().protocol;
+	let notice = Global::<T>::get().caps.min_fee_change_notice;
 	let now = Delegation::<T>::current_round();
 	let first_round = now + 1 + protocol.activation_lag;
 	let first_end = maths::period_end_from(first_round, protocol.fee_period);
@@ -190,7 +190,7 @@ fn owing_periods<T: Config>(
 fn with_fee_shares<T: Config>(m: ModelId, owner: &T::AccountId) -> RoundIndex {
 	let staker = funded::<T>("staker", 0);
 	let index = join::<T>(&staker, m, 5_000 * NMR, 0);
-	let period = Parameters::<T>::get().protocol.fee_period;
+	let period = Global::<T>::get().protocol.fee_period;
 	advance::<T>(m, BASE + 2 * period, 0);
 	let _ = Delegation::<T>::settle(RawOrigin::Signed(owner.clone()).into(), staker, m, index, 8);
 	Delegation::<T>::current_round()
@@ -202,7 +202,7 @@ fn with_fee_shares<T: Config>(m: ModelId, owner: &T::AccountId) -> RoundIndex {
 /// Returns the model, its owner and `r`.
 fn worst_settlement<T: Config>(d: u32) -> (ModelId, T::AccountId, RoundIndex) {
 	let (m, owner) = bonded_model::<T>(0);
-	let period = Parameters::<T>::get().protocol.fee_period;
+	let period = Global::<T>::get().protocol.fee_period;
 	let r = maths::period_end_from(BASE + 4, period);
 	// An earlier delegation, active, leaves after round r.
 	let early = funded::<T>("early", 0);
@@ -252,11 +252,11 @@ mod benchmarks {
 			join::<T>(&filler, m, NMR, 0);
 		}
 		assert_eq!(
-			Pools::<T>::get(m).map(|p| p.pending.len() as u32),
+			Pools::<T>::get(m).map(|p| p.joins.cohorts.len() as u32),
 			Some(MAX_PENDING_COHORTS - 2)
 		);
 		let staker = signer::<T>();
-		let term = Parameters::<T>::get().caps.max_commitment_term.min(40) * 3 / 4;
+		let term = Global::<T>::get().caps.max_commitment_term.min(40) * 3 / 4;
 		let version = latest_version::<T>(&m);
 		#[extrinsic_call]
 		delegate(RawOrigin::Signed(staker.clone()), m, 7_500 * NMR, term, version, None);
@@ -275,7 +275,7 @@ mod benchmarks {
 		{
 			let _ = Delegation::<T>::record_next_round(&m, &mut pool);
 		}
-		assert_eq!(pool.recorded_through, BASE + 1);
+		assert_eq!(pool.recorder.recorded_through, BASE + 1);
 	}
 
 	/// An active delegation owing the most fee periods one call settles.
@@ -305,7 +305,7 @@ mod benchmarks {
 		let staker = signer::<T>();
 		let index = join::<T>(&staker, m, 5_000 * NMR, 0);
 		advance::<T>(m, BASE + 2, 0);
-		let period = Parameters::<T>::get().protocol.fee_period;
+		let period = Global::<T>::get().protocol.fee_period;
 		let last = BASE + 2 + T::MaxSettlePeriods::get().saturating_sub(1) * period + 1;
 		set_round::<T>(last);
 		while Delegation::<T>::catch_up(RawOrigin::Signed(owner.clone()).into(), m).is_ok() {}
@@ -323,7 +323,7 @@ mod benchmarks {
 	fn recommit() {
 		let (m, owner) = bonded_model::<T>(0);
 		let (staker, index) = owing_periods::<T>(m, &owner, T::MaxSettlePeriods::get());
-		let term = Parameters::<T>::get().caps.max_commitment_term.min(40) * 3 / 4;
+		let term = Global::<T>::get().caps.max_commitment_term.min(40) * 3 / 4;
 		let version = latest_version::<T>(&m);
 		#[extrinsic_call]
 		recommit(RawOrigin::Signed(staker.clone()), m, index, term, version);
@@ -355,14 +355,14 @@ mod benchmarks {
 		advance::<T>(m, BASE + 2, 0);
 		Pools::<T>::mutate(m, |p| {
 			if let Some(p) = p {
-				p.debt = NMR;
+				p.book.debt = NMR;
 				p.under_bonded_since = Some(BASE + 1);
 			}
 		});
 		Operators::<T>::mutate(&owner, |o| o.debt = NMR);
 		#[extrinsic_call]
 		bond(RawOrigin::Signed(owner.clone()), m, 1_000 * NMR);
-		assert_eq!(Pools::<T>::get(m).map(|p| p.debt), Some(0));
+		assert_eq!(Pools::<T>::get(m).map(|p| p.book.debt), Some(0));
 	}
 
 	#[benchmark]
@@ -379,7 +379,7 @@ mod benchmarks {
 		let (m, owner) = bonded_model::<T>(0);
 		let now = with_fee_shares::<T>(m, &owner);
 		set_round::<T>(now + 1);
-		let shares = Pools::<T>::get(m).map_or(0, |p| p.owner_shares);
+		let shares = Pools::<T>::get(m).map_or(0, |p| p.ledger.owner_shares);
 		#[extrinsic_call]
 		exit_fee_shares(RawOrigin::Signed(owner), m, shares);
 		assert!(FeeExits::<T>::get(m, now + 1).is_some());
@@ -390,7 +390,7 @@ mod benchmarks {
 		let (m, owner) = bonded_model::<T>(0);
 		let now = with_fee_shares::<T>(m, &owner);
 		set_round::<T>(now + 1);
-		let shares = Pools::<T>::get(m).map_or(0, |p| p.owner_shares);
+		let shares = Pools::<T>::get(m).map_or(0, |p| p.ledger.owner_shares);
 		let _ =
 			Delegation::<T>::exit_fee_shares(RawOrigin::Signed(owner.clone()).into(), m, shares);
 		settle_through::<T>(m, now + 1);
@@ -407,7 +407,7 @@ mod benchmarks {
 		advance::<T>(m, BASE + 2, 0);
 		#[extrinsic_call]
 		claim_owner_payable(RawOrigin::Signed(owner), m);
-		assert_eq!(Pools::<T>::get(m).map(|p| p.owner_payable), Some(0));
+		assert_eq!(Pools::<T>::get(m).map(|p| p.book.payable), Some(0));
 	}
 
 	/// The most rounds recorded and two deferred results applied.
@@ -441,7 +441,7 @@ mod benchmarks {
 		let caps = numerstake_primitives::FeeCaps::SAFE.1;
 		#[extrinsic_call]
 		set_fee_caps(origin as T::RuntimeOrigin, caps);
-		assert_eq!(Parameters::<T>::get().caps, caps);
+		assert_eq!(Global::<T>::get().caps, caps);
 		Ok(())
 	}
 
@@ -452,7 +452,7 @@ mod benchmarks {
 		let params = ProtocolParams::SAFE.1;
 		#[extrinsic_call]
 		set_protocol_params(origin as T::RuntimeOrigin, params);
-		assert_eq!(Parameters::<T>::get().protocol, params);
+		assert_eq!(Global::<T>::get().protocol, params);
 		Ok(())
 	}
 
@@ -469,7 +469,7 @@ mod benchmarks {
 		let payout = (at_risk / 20) as i128;
 		// Earlier gains left a bond that pays half of this one.
 		let left = payout as u128 / 2;
-		let bonded = Pools::<T>::get(m).map_or(0, |p| p.bond);
+		let bonded = Pools::<T>::get(m).map_or(0, |p| p.book.bond);
 		let _ = T::Currency::release(
 			&HoldReason::OwnerBond.into(),
 			&owner,
@@ -478,10 +478,10 @@ mod benchmarks {
 		);
 		Pools::<T>::mutate(m, |p| {
 			if let Some(p) = p {
-				p.bond = left;
+				p.book.bond = left;
 			}
 		});
-		assert!(Pools::<T>::get(m).is_some_and(|p| p.bond < payout as u128));
+		assert!(Pools::<T>::get(m).is_some_and(|p| p.book.bond < payout as u128));
 		let result = RoundReturn::Resolved { at_risk, payout };
 		#[block]
 		{
@@ -489,7 +489,7 @@ mod benchmarks {
 		}
 		let pool = Pools::<T>::get(m).expect("pool");
 		assert_eq!(pool.last_finalised, Some(r));
-		assert!(pool.debt > 0 && pool.last_period_end == Some(r));
+		assert!(pool.book.debt > 0 && pool.calendar.last_period_end == Some(r));
 		// With members staying in the pool, the bond is now short of their requirement.
 		assert!(d <= MAX_PRE_EXITS || pool.under_bonded_since.is_some());
 	}
@@ -504,7 +504,7 @@ mod benchmarks {
 		// Earlier losses left the price just above the floor: this one takes the rest.
 		Pools::<T>::mutate(m, |p| {
 			if let Some(p) = p {
-				p.price = 2 * maths::PRICE_FLOOR;
+				p.ledger.price = 2 * maths::PRICE_FLOOR;
 			}
 		});
 		let result = RoundReturn::Resolved { at_risk: req, payout: -(req as i128) };
@@ -513,9 +513,11 @@ mod benchmarks {
 			<Delegation<T> as OnRoundFinalized>::on_round_finalized(&m, r, &result);
 		}
 		let pool = Pools::<T>::get(m).expect("pool");
-		assert_eq!((pool.last_finalised, pool.price), (Some(r), ONE));
+		assert_eq!((pool.last_finalised, pool.ledger.price), (Some(r), ONE));
 		// (With one delegation, it leaves at r itself and there is nothing left to close.)
-		assert!(d == 1 || pool.epoch == 1 && pool.reset_through.is_some_and(|t| t > r));
+		assert!(
+			d == 1 || pool.ledger.epoch == 1 && pool.recorder.reset_through.is_some_and(|t| t > r)
+		);
 	}
 
 	impl_benchmark_test_suite!(Delegation, crate::mock::new_test_ext(), crate::mock::Test);

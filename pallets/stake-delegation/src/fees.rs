@@ -75,7 +75,7 @@ impl<T: Config> Pallet<T> {
 	) -> Option<FeeTarget> {
 		let last = pool.last_finalised?;
 		let closed =
-			(d.epoch < pool.epoch).then(|| EpochCloses::<T>::get(model, d.epoch)).flatten();
+			(d.epoch < pool.ledger.epoch).then(|| EpochCloses::<T>::get(model, d.epoch)).flatten();
 		match (d.stage, closed) {
 			(Stage::Queued | Stage::QueuedExit { .. }, _) => None,
 			(Stage::Exiting { last_round }, close)
@@ -130,7 +130,7 @@ impl<T: Config> Pallet<T> {
 						d.exit_fee_shares = add::<T>(d.exit_fee_shares, fee_shares)?;
 					} else {
 						d.shares = d.shares.saturating_sub(fee_shares);
-						pool.owner_shares = add::<T>(pool.owner_shares, fee_shares)?;
+						pool.ledger.to_owner(fee_shares).ok_or(Error::<T>::Overflow)?;
 					}
 				},
 				None => Self::waive(model, pool, d, target)?,
@@ -155,6 +155,7 @@ impl<T: Config> Pallet<T> {
 		target: FeeTarget,
 	) -> Result<(), DispatchError> {
 		let resume = pool
+			.calendar
 			.last_period_end
 			.filter(|lpe| !target.last && *lpe > d.fees_through)
 			.and_then(|lpe| History::<T>::get(model, lpe).map(|r| (lpe, r)));

@@ -119,8 +119,8 @@ mod checks {
 				let empty = Vec::new();
 				let delegations = by_model.get(&model).unwrap_or(&empty);
 				Self::check_pool(&model, &pool, delegations)?;
-				*bonds.entry(pool.owner.clone()).or_default() += pool.bond;
-				*debts.entry(pool.owner.clone()).or_default() += pool.debt;
+				*bonds.entry(pool.owner.clone()).or_default() += pool.book.bond;
+				*debts.entry(pool.owner.clone()).or_default() += pool.book.debt;
 				*values.entry(pool.owner.clone()).or_default() += pool.tracked_value;
 				total_value += pool.tracked_value;
 			}
@@ -142,7 +142,7 @@ mod checks {
 				);
 			}
 			ensure!(
-				TotalValue::<T>::get() == total_value,
+				Global::<T>::get().total_value == total_value,
 				"total delegated value differs from the pools'"
 			);
 			Ok(())
@@ -153,8 +153,8 @@ mod checks {
 			pool: &Pool<T::AccountId>,
 			delegations: &[(T::AccountId, DelegationIndex, Delegation)],
 		) -> Result<(), TryRuntimeError> {
-			let epoch = pool.epoch;
-			let n = pool.recorded_through.saturating_add(1);
+			let epoch = pool.ledger.epoch;
+			let n = pool.recorder.recorded_through.saturating_add(1);
 			let value =
 				|s: u128, p: u128| maths::value_of(s, p).ok_or(TryRuntimeError::from("overflow"));
 
@@ -171,7 +171,7 @@ mod checks {
 					"cohort record of a settled round"
 				);
 				ensure!(
-					c.req.is_none() || round <= pool.recorded_through,
+					c.req.is_none() || round <= pool.recorder.recorded_through,
 					"requirement recorded ahead"
 				);
 				if c.exit_epoch == epoch {
@@ -309,16 +309,16 @@ mod checks {
 
 			// Shares add up.
 			ensure!(
-				active_shares + unclaimed + pool.owner_shares + pool.dust_shares
-					== pool.live_shares,
+				active_shares + unclaimed + pool.ledger.owner_shares + pool.ledger.dust_shares
+					== pool.ledger.live_shares,
 				"live shares differ from the positions'"
 			);
 			ensure!(
-				pool.live_shares + exit_shares_total == pool.shares,
+				pool.ledger.live_shares + exit_shares_total == pool.ledger.shares,
 				"shares differ from live and exiting"
 			);
 			ensure!(
-				pool.live_shares + exits_after_next == pool.next_shares,
+				pool.ledger.live_shares + exits_after_next == pool.recorder.next_shares,
 				"next round's exposed shares off"
 			);
 
@@ -328,7 +328,7 @@ mod checks {
 			let mut queued_exiting: Balance = 0;
 			let mut exposed_principal: Balance = 0;
 			let mut last = None;
-			for p in pool.pending.iter() {
+			for p in pool.joins.cohorts.iter() {
 				ensure!(last < Some(p.round), "pending cohorts out of order");
 				last = Some(p.round);
 				ensure!(
@@ -362,11 +362,14 @@ mod checks {
 			}
 			ensure!(cohort_principal.is_empty(), "queued delegations without a cohort");
 			ensure!(
-				queued == pool.queued && queued_prepaid == pool.queued_prepaid,
+				queued == pool.joins.queued && queued_prepaid == pool.joins.queued_prepaid,
 				"queued totals off"
 			);
-			ensure!(queued_exiting == pool.queued_exiting, "queued exits off");
-			ensure!(exposed_principal == pool.next_principal, "next round's exposed principal off");
+			ensure!(queued_exiting == pool.joins.queued_exiting, "queued exits off");
+			ensure!(
+				exposed_principal == pool.recorder.next_principal,
+				"next round's exposed principal off"
+			);
 
 			// Positions' principal, count and terms versions.
 			ensure!(principal == pool.principal, "principal differs from the delegations'");
@@ -375,19 +378,25 @@ mod checks {
 			ensure!(users == floors, "terms-version users differ from the delegations' floors");
 
 			// Money.
-			ensure!(pool.exit_pot >= owed, "exit pot below what released positions are owed");
-			let owes = pool.account_deposit
-				+ value(pool.shares, pool.price)?
-				+ pool.exit_pot
-				+ pool.queued
-				+ pool.queued_prepaid
-				+ pool.owner_payable;
+			ensure!(
+				pool.ledger.exit_pot >= owed,
+				"exit pot below what released positions are owed"
+			);
+			let owes = pool.book.account_deposit
+				+ value(pool.ledger.shares, pool.ledger.price)?
+				+ pool.ledger.exit_pot
+				+ pool.joins.queued
+				+ pool.joins.queued_prepaid
+				+ pool.book.payable;
 			let balance = T::Currency::balance(&Self::pool_account(model));
 			ensure!(balance >= owes, "pool account holds less than it owes");
 			// Anyone can send NMR to the pool account, so only tests (which do not) bound the
 			// excess by the recorded rounding dust.
 			#[cfg(test)]
-			ensure!(balance - owes <= pool.dust_allowance, "pool excess beyond the rounding dust");
+			ensure!(
+				balance - owes <= pool.ledger.dust_allowance,
+				"pool excess beyond the rounding dust"
+			);
 
 			// The pool and the oracle agree on the next round: a pool with anything exposed is
 			// watched and expects exactly the oracle's next result for its model.
@@ -400,7 +409,7 @@ mod checks {
 				);
 			}
 			ensure!(
-				pool.reset_through.is_some() || pool.reset_exposed == 0,
+				pool.recorder.reset_through.is_some() || pool.recorder.reset_exposed == 0,
 				"stray reset exposure"
 			);
 
@@ -435,16 +444,24 @@ mod checks {
 			// The window of open rounds' requirements covers every recorded, unsettled round.
 			for (round, c) in Cohorts::<T>::iter_prefix(model) {
 				let open = pool.last_finalised.is_none_or(|l| round > l)
-					&& round <= pool.recorded_through
-					&& pool.reset_through.is_none_or(|t| round > t);
+					&& round <= pool.recorder.recorded_through
+					&& pool.recorder.reset_through.is_none_or(|t| round > t);
 				if let (true, Some(req)) = (open, c.req) {
 					ensure!(
-						req == 0 || pool.open_reqs.iter().any(|(r, v)| *r >= round && *v >= req),
+						req == 0
+							|| pool
+								.recorder
+								.open_reqs
+								.iter()
+								.any(|(r, v)| *r >= round && *v >= req),
 						"an open round's requirement is not covered by the bond window"
 					);
 				}
 			}
-			ensure!(pool.price >= maths::PRICE_FLOOR || pool.shares == 0, "price below the floor");
+			ensure!(
+				pool.ledger.price >= maths::PRICE_FLOOR || pool.ledger.shares == 0,
+				"price below the floor"
+			);
 			Ok(())
 		}
 	}

@@ -42,6 +42,7 @@ mod api;
 mod benchmarking;
 mod fees;
 mod impls;
+pub mod ledger;
 pub mod maths;
 #[cfg(test)]
 mod mock;
@@ -164,9 +165,10 @@ pub mod pallet {
 		fn set_round(round: RoundIndex);
 	}
 
-	/// Governance parameters: fee caps and protocol parameters.
+	/// Governance parameters (fee caps and protocol parameters) and the chain's delegated value
+	/// of all pools, updated as each round settles (the concentration caps' denominator).
 	#[pallet::storage]
-	pub type Parameters<T: Config> = StorageValue<_, GovernanceParams, ValueQuery>;
+	pub type Global<T: Config> = StorageValue<_, GlobalState, ValueQuery>;
 
 	/// Pools by model.
 	#[pallet::storage]
@@ -240,11 +242,6 @@ pub mod pallet {
 		Delegation,
 	>;
 
-	/// Delegated value of all pools, updated as each round settles (the concentration caps'
-	/// denominator).
-	#[pallet::storage]
-	pub type TotalValue<T: Config> = StorageValue<_, Balance, ValueQuery>;
-
 	/// Per owner: delegated value of their pools and their debt.
 	#[pallet::storage]
 	pub type Operators<T: Config> =
@@ -269,7 +266,10 @@ pub mod pallet {
 			{
 				panic!("genesis delegation parameters out of range: {e:?}");
 			}
-			Parameters::<T>::put(params);
+			Global::<T>::mutate(|g| {
+				g.caps = params.caps;
+				g.protocol = params.protocol;
+			});
 		}
 	}
 
@@ -516,6 +516,16 @@ pub mod pallet {
 		MaxCommitmentTermOutOfRange,
 	}
 
+	impl<T: Config> From<crate::ledger::QueueRefused> for Error<T> {
+		fn from(refused: crate::ledger::QueueRefused) -> Self {
+			match refused {
+				crate::ledger::QueueRefused::Full => Error::<T>::TooManyPendingCohorts,
+				crate::ledger::QueueRefused::NoCohort => Error::<T>::UnknownDelegation,
+				crate::ledger::QueueRefused::Overflow => Error::<T>::Overflow,
+			}
+		}
+	}
+
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
@@ -760,7 +770,7 @@ pub mod pallet {
 		pub fn set_fee_caps(origin: OriginFor<T>, caps: FeeCaps) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::check_caps(&caps)?;
-			Parameters::<T>::mutate(|p| p.caps = caps);
+			Global::<T>::mutate(|p| p.caps = caps);
 			Self::deposit_event(Event::FeeCapsSet { caps });
 			Ok(())
 		}
@@ -775,7 +785,7 @@ pub mod pallet {
 		pub fn set_protocol_params(origin: OriginFor<T>, params: ProtocolParams) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::check_protocol(&params)?;
-			Parameters::<T>::mutate(|p| p.protocol = params);
+			Global::<T>::mutate(|p| p.protocol = params);
 			Self::deposit_event(Event::ProtocolParamsSet { params });
 			Ok(())
 		}
@@ -791,6 +801,6 @@ pub fn inline_catch_up<T: Config>() -> polkadot_sdk::frame_support::weights::Wei
 pub struct CurrentFeeCaps<T>(core::marker::PhantomData<T>);
 impl<T: Config> polkadot_sdk::frame_support::traits::Get<FeeCaps> for CurrentFeeCaps<T> {
 	fn get() -> FeeCaps {
-		Parameters::<T>::get().caps
+		Global::<T>::get().caps
 	}
 }

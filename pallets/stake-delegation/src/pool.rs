@@ -3,7 +3,7 @@
 //! history), epoch closes, the bond check, and what the pool owes its owner.
 
 use super::*;
-use crate::maths::{self, Transfer, ONE};
+use crate::maths::{self, Transfer};
 use polkadot_sdk::frame_support::storage::with_storage_layer;
 use polkadot_sdk::{
 	frame_support::{
@@ -41,43 +41,23 @@ impl<T: Config> Pallet<T> {
 	/// A new pool for `owner`, recording from the current round on.
 	pub(crate) fn new_pool(owner: T::AccountId, account_deposit: Balance) -> Pool<T::AccountId> {
 		let current = Self::current_round();
-		let period = Parameters::<T>::get().protocol.fee_period;
+		let period = Global::<T>::get().protocol.fee_period;
 		Pool {
 			owner,
-			epoch: 0,
-			price: ONE,
-			shares: 0,
-			live_shares: 0,
-			owner_shares: 0,
-			dust_shares: 0,
-			exit_pot: 0,
-			owner_payable: 0,
-			bond: 0,
-			debt: 0,
-			account_deposit,
-			queued: 0,
-			queued_prepaid: 0,
-			queued_exiting: 0,
+			ledger: ShareLedger::new(),
+			book: OwnerBook { account_deposit, ..Default::default() },
+			joins: JoinQueue::default(),
 			principal: 0,
 			tracked_value: 0,
-			pending: Default::default(),
-			recorded_through: current,
-			next_shares: 0,
-			next_principal: 0,
+			recorder: RoundRecorder::through(current),
 			last_finalised: None,
 			deferred: None,
-			reset_through: None,
-			reset_exposed: 0,
-			served_rounds: 0,
-			next_period_end: maths::period_end_from(current.saturating_add(1), period),
-			last_period_end: None,
+			calendar: FeeCalendar::starting(current.saturating_add(1), period),
 			under_bonded_since: None,
 			last_breach: None,
 			next_index: 0,
 			delegations: 0,
 			version_users: Default::default(),
-			dust_allowance: 0,
-			open_reqs: Default::default(),
 			history_from: current.saturating_add(1),
 		}
 	}
@@ -86,19 +66,19 @@ impl<T: Config> Pallet<T> {
 	/// shares exposed to it at today's price plus the principal queued to activate by it.
 	/// Rounding dust (shares nobody holds) alone is no one's exposure and never a requirement.
 	pub fn requirement_next(pool: &Pool<T::AccountId>) -> Result<Balance, DispatchError> {
-		let shares =
-			maths::value_of(Self::exposed_shares(pool), pool.price).ok_or(Error::<T>::Overflow)?;
-		Ok(add::<T>(shares, pool.next_principal)?)
+		let shares = maths::value_of(Self::exposed_shares(pool), pool.ledger.price)
+			.ok_or(Error::<T>::Overflow)?;
+		Ok(add::<T>(shares, pool.recorder.next_principal)?)
 	}
 
 	/// The shares exposed to the next round to record; none if they are only rounding dust
 	/// (while positions hold shares the dust moves with them, so that no requirement depends
 	/// on when members take their shares).
 	fn exposed_shares(pool: &Pool<T::AccountId>) -> u128 {
-		if pool.next_shares == pool.dust_shares {
+		if pool.recorder.next_shares == pool.ledger.dust_shares {
 			0
 		} else {
-			pool.next_shares
+			pool.recorder.next_shares
 		}
 	}
 
@@ -108,9 +88,9 @@ impl<T: Config> Pallet<T> {
 	/// dust alone. Capacity, the bond a join needs, unbonding and concentration are checked
 	/// against it, so that a join can never push a later round's requirement past them.
 	pub fn projected(pool: &Pool<T::AccountId>) -> Result<Balance, DispatchError> {
-		let shares =
-			maths::value_of(Self::exposed_shares(pool), pool.price).ok_or(Error::<T>::Overflow)?;
-		Ok(add::<T>(shares, pool.queued)?)
+		let shares = maths::value_of(Self::exposed_shares(pool), pool.ledger.price)
+			.ok_or(Error::<T>::Overflow)?;
+		Ok(add::<T>(shares, pool.joins.queued)?)
 	}
 
 	/// Whether nothing in the pool is exposed to a round or waits for one: no positions,
@@ -122,7 +102,7 @@ impl<T: Config> Pallet<T> {
 	/// Whether nothing is queued and only rounding dust holds shares: no round to come has
 	/// anything exposed to it.
 	fn nothing_exposed(pool: &Pool<T::AccountId>) -> bool {
-		pool.pending.is_empty() && pool.shares == pool.dust_shares
+		pool.joins.is_empty() && pool.ledger.shares == pool.ledger.dust_shares
 	}
 
 	/// The next round the pool settles: after its deferred results, or after its last settled
@@ -157,12 +137,10 @@ impl<T: Config> Pallet<T> {
 	/// never read again; `try_state` allows them.)
 	fn restart_at(model: &ModelId, pool: &mut Pool<T::AccountId>, next: RoundIndex) {
 		pool.last_finalised = next.checked_sub(1);
-		pool.open_reqs.clear();
 		pool.history_from = pool.history_from.min(next);
-		pool.reset_through = (pool.recorded_through >= next).then_some(pool.recorded_through);
-		pool.reset_exposed = 0;
-		let period = Parameters::<T>::get().protocol.fee_period;
-		pool.next_period_end = maths::period_end_from(next, period);
+		pool.recorder.reset_from(next);
+		let period = Global::<T>::get().protocol.fee_period;
+		pool.calendar.next_period_end = maths::period_end_from(next, period);
 		Self::deposit_event(Event::PoolRestarted { model: *model, next_round: next });
 	}
 
@@ -171,16 +149,12 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn fast_forward_idle(pool: &mut Pool<T::AccountId>) {
 		if Self::nothing_exposed(pool) {
 			let current = Self::current_round();
-			if pool.recorded_through < current {
-				pool.recorded_through = current;
-				pool.next_shares = pool.live_shares;
-				pool.next_principal = 0;
+			if pool.recorder.recorded_through < current {
+				pool.recorder.recorded_through = current;
+				pool.recorder.next_shares = pool.ledger.live_shares;
+				pool.recorder.next_principal = 0;
 			}
 		}
-	}
-
-	fn pending_principal(pool: &Pool<T::AccountId>, round: RoundIndex) -> Balance {
-		pool.pending.iter().find(|p| p.round == round).map_or(0, |p| p.principal)
 	}
 
 	/// Drops an exit cohort's shares and members of a closed epoch (those positions are paid at
@@ -200,31 +174,32 @@ impl<T: Config> Pallet<T> {
 		model: &ModelId,
 		pool: &mut Pool<T::AccountId>,
 	) -> Result<bool, DispatchError> {
-		if pool.recorded_through >= Self::current_round() {
+		if pool.recorder.recorded_through >= Self::current_round() {
 			return Ok(false);
 		}
 		Self::skip_unopened(pool);
 		Self::fast_forward_idle(pool);
-		if pool.recorded_through >= Self::current_round() {
+		if pool.recorder.recorded_through >= Self::current_round() {
 			return Ok(true);
 		}
-		let n = pool.recorded_through.saturating_add(1);
+		let n = pool.recorder.recorded_through.saturating_add(1);
 		let mut cohort = Cohorts::<T>::get(model, n);
 		let req = Self::requirement_next(pool)?;
 		cohort.req = Some(req);
-		Self::note_open_req(pool, n, req);
+		pool.recorder.note_open_req(n, req);
 		// Round n + 1 loses what leaves after n and gains the cohort activating at n + 1.
-		if cohort.exit_epoch == pool.epoch {
-			pool.next_shares = sub::<T>(pool.next_shares, cohort.exit_shares)?;
+		if cohort.exit_epoch == pool.ledger.epoch {
+			pool.recorder.next_shares = sub::<T>(pool.recorder.next_shares, cohort.exit_shares)?;
 		}
-		pool.next_principal = sub::<T>(pool.next_principal, cohort.exit_principal)?;
-		pool.next_principal =
-			add::<T>(pool.next_principal, Self::pending_principal(pool, n.saturating_add(1)))?;
+		pool.recorder.next_principal =
+			sub::<T>(pool.recorder.next_principal, cohort.exit_principal)?;
+		pool.recorder.next_principal =
+			add::<T>(pool.recorder.next_principal, pool.joins.principal_at(n.saturating_add(1)))?;
 		// A round nothing is exposed to and nothing leaves at needs no record.
 		if cohort != (RoundCohort { req: Some(0), ..Default::default() }) {
 			Cohorts::<T>::insert(model, n, cohort);
 		}
-		pool.recorded_through = n;
+		pool.recorder.recorded_through = n;
 		Ok(true)
 	}
 
@@ -232,17 +207,17 @@ impl<T: Config> Pallet<T> {
 	/// any round starts recording at the first (it has nothing queued: joins wait for it).
 	pub(crate) fn skip_unopened(pool: &mut Pool<T::AccountId>) {
 		// Only a pool more than one round behind can have unopened rounds to skip.
-		if pool.recorded_through.saturating_add(1) >= Self::current_round() {
+		if pool.recorder.recorded_through.saturating_add(1) >= Self::current_round() {
 			return;
 		}
 		// Nor can one with joins queued, or one that ever settled a round (the first or later):
 		// only the others need the oracle's first round read.
-		if !pool.pending.is_empty() || pool.last_finalised.is_some() {
+		if !pool.joins.is_empty() || pool.last_finalised.is_some() {
 			return;
 		}
 		if let Some(first) = T::Rounds::first_round() {
-			if pool.recorded_through.saturating_add(1) < first {
-				pool.recorded_through = first.saturating_sub(1);
+			if pool.recorder.recorded_through.saturating_add(1) < first {
+				pool.recorder.recorded_through = first.saturating_sub(1);
 			}
 		}
 	}
@@ -257,7 +232,7 @@ impl<T: Config> Pallet<T> {
 		Self::align_idle(model, pool);
 		Self::skip_unopened(pool);
 		Self::fast_forward_idle(pool);
-		let gap = Self::current_round().saturating_sub(pool.recorded_through);
+		let gap = Self::current_round().saturating_sub(pool.recorder.recorded_through);
 		ensure!(gap <= INLINE_CATCH_UP, Error::<T>::CatchUpRequired);
 		for _ in 0..gap {
 			Self::record_next_round(model, pool)?;
@@ -278,7 +253,7 @@ impl<T: Config> Pallet<T> {
 			recorded += 1;
 		}
 		let mut applied = 0;
-		while applied < applies && pool.recorded_through >= Self::current_round() {
+		while applied < applies && pool.recorder.recorded_through >= Self::current_round() {
 			let Some((round, count)) = pool.deferred else { break };
 			let result = Deferred::<T>::take(model, round).unwrap_or(RoundReturn::NotSubmitted);
 			pool.deferred = (count > 1).then(|| (round.saturating_add(1), count - 1));
@@ -309,7 +284,7 @@ impl<T: Config> Pallet<T> {
 		}
 		Self::skip_unopened(&mut pool);
 		Self::fast_forward_idle(&mut pool);
-		let gap = Self::current_round().saturating_sub(pool.recorded_through);
+		let gap = Self::current_round().saturating_sub(pool.recorder.recorded_through);
 		if pool.deferred.is_some() || gap > T::MaxCatchUp::get() {
 			Self::defer(model, &mut pool, round, result);
 			Self::process(model, &mut pool, T::MaxCatchUp::get(), 2)?;
@@ -362,31 +337,9 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::SettlementDeferred { model: *model, round });
 	}
 
-	/// Adds round `round`'s recorded requirement to the window of open rounds' maxima.
-	fn note_open_req(pool: &mut Pool<T::AccountId>, round: RoundIndex, req: Balance) {
-		if req == 0 {
-			return;
-		}
-		while pool.open_reqs.last().is_some_and(|(_, r)| *r <= req) {
-			pool.open_reqs.pop();
-		}
-		if pool.open_reqs.try_push((round, req)).is_err() {
-			// Full: the smallest maximum so far covers this round too (it is larger).
-			if let Some(last) = pool.open_reqs.last_mut() {
-				last.0 = round;
-			}
-		}
-	}
-
 	/// The most any round recorded but not yet settled still requires.
 	pub fn open_requirement(pool: &Pool<T::AccountId>) -> Balance {
-		pool.open_reqs.first().map_or(0, |(_, r)| *r)
-	}
-
-	/// Whether `round`'s recorded requirement is stale (recorded with shares an epoch close
-	/// paid out, or before an idle pool restarted): its requirement is then `reset_exposed`.
-	fn in_reset(pool: &Pool<T::AccountId>, round: RoundIndex) -> bool {
-		pool.reset_through.is_some_and(|t| round <= t)
+		pool.recorder.open_requirement()
 	}
 
 	/// Settles a finalised round of the pool (which has recorded every opened round): activate
@@ -397,21 +350,18 @@ impl<T: Config> Pallet<T> {
 		round: RoundIndex,
 		result: RoundReturn,
 	) -> Result<(), DispatchError> {
-		let protocol = Parameters::<T>::get().protocol;
-		let reset = Self::in_reset(pool, round);
+		let protocol = Global::<T>::get().protocol;
+		let reset = pool.recorder.in_reset(round);
 		let recorded = Cohorts::<T>::get(model, round).req.unwrap_or(0);
-		let epoch = pool.epoch;
-		let price_before = pool.price;
-		if pool.next_period_end < round {
-			pool.next_period_end = maths::period_end_from(round, protocol.fee_period);
-		}
-		let period_end = pool.next_period_end;
+		let epoch = pool.ledger.epoch;
+		let price_before = pool.ledger.price;
+		let period_end = pool.calendar.period_of(round, protocol.fee_period);
 
 		// 1. The cohort whose first round this is joins at the current price.
 		let activated = Self::activate(model, pool, round, period_end)?;
 		// After a close, what was recorded for this round counted shares no longer exposed:
 		// what is exposed is exactly the principal activated since (less what left).
-		let req = if reset { pool.reset_exposed } else { recorded };
+		let req = if reset { pool.recorder.reset_exposed } else { recorded };
 
 		// 2. What the delegated stake earned or lost on Numerai.
 		#[cfg(test)]
@@ -448,21 +398,15 @@ impl<T: Config> Pallet<T> {
 		// 3. The exit cohort leaves at the new price.
 		let cohort = Cohorts::<T>::take(model, round);
 		let mut exited = 0;
-		if cohort.exit_epoch == pool.epoch {
-			if cohort.exit_shares > 0 {
-				exited =
-					maths::value_of(cohort.exit_shares, pool.price).ok_or(Error::<T>::Overflow)?;
-				pool.shares = sub::<T>(pool.shares, cohort.exit_shares)?;
-				pool.exit_pot = add::<T>(pool.exit_pot, exited)?;
-				pool.dust_allowance = pool.dust_allowance.saturating_add(1);
-			}
+		if cohort.exit_epoch == pool.ledger.epoch {
+			exited = pool.ledger.burn_exits(cohort.exit_shares).ok_or(Error::<T>::Overflow)?;
 			if cohort.exit_members > 0 {
 				Exits::<T>::insert(
 					model,
 					round,
 					ExitRecord {
-						epoch: pool.epoch,
-						price: pool.price,
+						epoch: pool.ledger.epoch,
+						price: pool.ledger.price,
 						members: cohort.exit_members,
 					},
 				);
@@ -471,43 +415,32 @@ impl<T: Config> Pallet<T> {
 		if cohort.exit_principal > 0 {
 			log::error!(target: "numerstake::delegation", "exit principal of round {round} left unconverted");
 		}
-		while pool.open_reqs.first().is_some_and(|(r, _)| *r <= round) {
-			pool.open_reqs.remove(0);
-		}
+		pool.recorder.settled(round);
 		if reset {
-			if cohort.reset_epoch == pool.epoch {
-				pool.reset_exposed = pool.reset_exposed.saturating_sub(cohort.reset_exit);
+			if cohort.reset_epoch == pool.ledger.epoch {
+				pool.recorder.reset_exposed =
+					pool.recorder.reset_exposed.saturating_sub(cohort.reset_exit);
 			}
-			if pool.reset_through == Some(round) {
-				pool.reset_through = None;
-				pool.reset_exposed = 0;
+			if pool.recorder.reset_through == Some(round) {
+				pool.recorder.reset_through = None;
+				pool.recorder.reset_exposed = 0;
 			}
 		}
 
 		// 4. History: price, served counter, the fee calendar.
 		let served = submitted && !breach;
-		if served {
-			pool.served_rounds = pool.served_rounds.saturating_add(1);
-		}
-		let next_end = if round == period_end {
-			let next = maths::period_end_from(round.saturating_add(1), protocol.fee_period);
-			pool.last_period_end = Some(round);
-			pool.next_period_end = next;
-			next
-		} else {
-			period_end
-		};
+		let calendar = pool.calendar.settled(round, served, protocol.fee_period);
 		History::<T>::insert(
 			model,
 			round,
 			RoundRecord {
 				price_before,
-				price_after: pool.price,
+				price_after: pool.ledger.price,
 				epoch,
-				served_total: pool.served_rounds,
+				served_total: calendar.served_total,
 				served,
 				period_end,
-				next_end,
+				next_end: calendar.next_end,
 			},
 		);
 		// Keep the latest `HistoryDepth` rounds; two a round, so that pruning catches up after
@@ -528,21 +461,18 @@ impl<T: Config> Pallet<T> {
 			activated,
 			transfer: moved,
 			exited,
-			price: pool.price,
-			shares: pool.shares,
+			price: pool.ledger.price,
+			shares: pool.ledger.shares,
 			served,
 		});
 
 		// A wiped-out pool pays its shares out and starts a new epoch; one whose last shares
 		// just left at a price below the floor simply starts again at 1 (nothing is left to
 		// pay out, and no cohort can activate at a price of 0).
-		if pool.price < maths::PRICE_FLOOR {
-			if pool.shares > 0 {
-				Self::close_epoch(model, pool, round)?;
-			} else {
-				pool.price = ONE;
-			}
+		if pool.ledger.wiped_out() {
+			Self::close_epoch(model, pool, round)?;
 		}
+		pool.ledger.restart_price_if_empty();
 		Self::check_bond(model, pool)?;
 		Self::update_tracked(pool)
 	}
@@ -554,21 +484,22 @@ impl<T: Config> Pallet<T> {
 		round: RoundIndex,
 		period_end: RoundIndex,
 	) -> Result<Balance, DispatchError> {
-		let Some(i) = pool.pending.iter().position(|p| p.round == round) else { return Ok(0) };
-		let act = pool.pending.remove(i);
-		let n = pool.recorded_through.saturating_add(1);
-		let price = pool.price;
-		let epoch = pool.epoch;
-		let reset = Self::in_reset(pool, round);
+		let Some(act) = pool.joins.activate(round).map_err(Error::<T>::from)? else {
+			return Ok(0);
+		};
+		let n = pool.recorder.recorded_through.saturating_add(1);
+		let price = pool.ledger.price;
+		let epoch = pool.ledger.epoch;
+		let reset = pool.recorder.in_reset(round);
 		if reset {
-			pool.reset_exposed = add::<T>(pool.reset_exposed, act.principal)?;
+			pool.recorder.reset_exposed = add::<T>(pool.recorder.reset_exposed, act.principal)?;
 		}
 		// Principal already out of round n's exposure: exits after rounds before n.
 		let mut left_before_n: Balance = 0;
 		if act.exiting > 0 {
 			for (last, principal, members) in PreExits::<T>::take(model, round) {
-				let shares = maths::shares_for(principal, price).ok_or(Error::<T>::Overflow)?;
-				let leaves_reset = reset && Self::in_reset(pool, last);
+				let shares = pool.ledger.mint_exiting(principal).ok_or(Error::<T>::Overflow)?;
+				let leaves_reset = reset && pool.recorder.in_reset(last);
 				Cohorts::<T>::try_mutate(model, last, |c| -> Result<(), DispatchError> {
 					Self::reset_exit_epoch(c, epoch);
 					c.exit_principal = sub::<T>(c.exit_principal, principal)?;
@@ -583,35 +514,27 @@ impl<T: Config> Pallet<T> {
 					}
 					Ok(())
 				})?;
-				pool.shares = add::<T>(pool.shares, shares)?;
 				if last < n {
 					left_before_n = add::<T>(left_before_n, principal)?;
 				} else {
-					pool.next_shares = add::<T>(pool.next_shares, shares)?;
+					pool.recorder.next_shares = add::<T>(pool.recorder.next_shares, shares)?;
 				}
-				pool.dust_allowance = pool.dust_allowance.saturating_add(2);
 			}
 		}
 		let staying = sub::<T>(act.principal, act.exiting)?;
-		let shares = maths::shares_for(staying, price).ok_or(Error::<T>::Overflow)?;
-		pool.shares = add::<T>(pool.shares, shares)?;
-		pool.live_shares = add::<T>(pool.live_shares, shares)?;
-		pool.next_shares = add::<T>(pool.next_shares, shares)?;
-		pool.next_principal =
-			sub::<T>(pool.next_principal, sub::<T>(act.principal, left_before_n)?)?;
-		pool.queued = sub::<T>(pool.queued, act.principal)?;
-		pool.queued_exiting = sub::<T>(pool.queued_exiting, act.exiting)?;
-		pool.queued_prepaid = sub::<T>(pool.queued_prepaid, act.prepaid)?;
-		// Members' own shares are floors of their principal; what is left over stays in the pool.
-		pool.dust_allowance =
-			pool.dust_allowance.saturating_add(u128::from(act.members)).saturating_add(2);
+		// Members' own shares are floors of their principal; what is left over stays in the
+		// pool (dust).
+		let shares = pool.ledger.mint_live(staying, act.members).ok_or(Error::<T>::Overflow)?;
+		pool.recorder.next_shares = add::<T>(pool.recorder.next_shares, shares)?;
+		pool.recorder.next_principal =
+			sub::<T>(pool.recorder.next_principal, sub::<T>(act.principal, left_before_n)?)?;
 		Activations::<T>::insert(
 			model,
 			round,
 			Activation {
 				epoch,
 				price,
-				served_before: pool.served_rounds,
+				served_before: pool.calendar.served_rounds,
 				period_end,
 				shares,
 				members: act.members.saturating_sub(act.exiting_members),
@@ -631,8 +554,8 @@ impl<T: Config> Pallet<T> {
 		round: RoundIndex,
 		gain: Balance,
 	) -> Result<Balance, DispatchError> {
-		let gain = gain.min(maths::gain_room(pool.price, pool.shares));
-		let want = gain.min(pool.bond);
+		let gain = gain.min(pool.ledger.gain_room());
+		let want = gain.min(pool.book.bond);
 		let paid = if want > 0 {
 			T::Currency::transfer_on_hold(
 				&HoldReason::OwnerBond.into(),
@@ -650,22 +573,17 @@ impl<T: Config> Pallet<T> {
 		} else {
 			0
 		};
-		pool.bond = sub::<T>(pool.bond, paid)?;
-		let unpaid = sub::<T>(gain, paid)?;
+		let unpaid = pool.book.cover_gain(gain, paid).ok_or(Error::<T>::Overflow)?;
 		if unpaid > 0 {
-			pool.debt = add::<T>(pool.debt, unpaid)?;
 			Operators::<T>::mutate(&pool.owner, |o| o.debt = o.debt.saturating_add(unpaid));
 			Self::deposit_event(Event::OwnerDebtIncurred {
 				model: *model,
 				round,
 				unpaid,
-				debt: pool.debt,
+				debt: pool.book.debt,
 			});
 		}
-		pool.price =
-			maths::price_after_gain(pool.price, pool.shares, paid).ok_or(Error::<T>::Overflow)?;
-		pool.dust_allowance =
-			pool.dust_allowance.saturating_add(pool.shares / ONE).saturating_add(1);
+		pool.ledger.apply_gain(paid).ok_or(Error::<T>::Overflow)?;
 		Ok(paid)
 	}
 
@@ -676,26 +594,29 @@ impl<T: Config> Pallet<T> {
 		pool: &mut Pool<T::AccountId>,
 		loss: Balance,
 	) -> Result<Balance, DispatchError> {
-		let value = maths::value_of(pool.shares, pool.price).ok_or(Error::<T>::Overflow)?;
+		let value = pool.ledger.value(pool.ledger.shares).ok_or(Error::<T>::Overflow)?;
 		let loss = loss.min(value);
-		let repaid = loss.min(pool.debt);
+		// What repays debt stays in the shares' value (it was owed to them).
+		let repaid = pool.book.repay(loss);
 		let net = loss - repaid;
-		pool.price =
-			maths::price_after_loss(pool.price, pool.shares, net).ok_or(Error::<T>::Overflow)?;
-		pool.owner_payable = add::<T>(pool.owner_payable, net)?;
-		Self::reduce_debt(model, pool, repaid);
-		pool.dust_allowance =
-			pool.dust_allowance.saturating_add(pool.shares / ONE).saturating_add(1);
+		pool.ledger.apply_loss(net).ok_or(Error::<T>::Overflow)?;
+		pool.book.credit(net).ok_or(Error::<T>::Overflow)?;
+		Self::debt_repaid(model, pool, repaid);
 		Ok(loss)
 	}
 
-	fn reduce_debt(model: &ModelId, pool: &mut Pool<T::AccountId>, repaid: Balance) {
+	/// The owner's debt across pools and the event follow `repaid` planck of `pool`'s debt
+	/// repaid (the book already recorded it).
+	fn debt_repaid(model: &ModelId, pool: &Pool<T::AccountId>, repaid: Balance) {
 		if repaid == 0 {
 			return;
 		}
-		pool.debt = pool.debt.saturating_sub(repaid);
 		Operators::<T>::mutate(&pool.owner, |o| o.debt = o.debt.saturating_sub(repaid));
-		Self::deposit_event(Event::DebtRepaid { model: *model, amount: repaid, debt: pool.debt });
+		Self::deposit_event(Event::DebtRepaid {
+			model: *model,
+			amount: repaid,
+			debt: pool.book.debt,
+		});
 	}
 
 	/// `amount` planck already in the pool account (outside the shares' value) go into the
@@ -709,23 +630,19 @@ impl<T: Config> Pallet<T> {
 		pool: &mut Pool<T::AccountId>,
 		amount: Balance,
 	) -> Result<(), DispatchError> {
-		if amount == 0 {
-			return Ok(());
-		}
-		let others = sub::<T>(pool.shares, pool.owner_shares)?;
-		if others > pool.dust_shares {
-			let into_price = amount.min(maths::gain_room(pool.price, pool.shares));
-			pool.price = maths::price_after_gain(pool.price, pool.shares, into_price)
-				.ok_or(Error::<T>::Overflow)?;
-			pool.dust_allowance = pool
-				.dust_allowance
-				.saturating_add(pool.shares / ONE)
-				.saturating_add(amount - into_price)
-				.saturating_add(1);
-		} else {
-			pool.dust_allowance = pool.dust_allowance.saturating_add(amount);
-		}
-		Self::reduce_debt(model, pool, amount);
+		let repaid = pool.book.repay(amount);
+		Self::repaid_into_shares(model, pool, repaid)
+	}
+
+	/// `repaid` planck of debt the owner's book already recorded as repaid go into the shares'
+	/// value ([`ShareLedger::repay`]).
+	pub(crate) fn repaid_into_shares(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+		repaid: Balance,
+	) -> Result<(), DispatchError> {
+		pool.ledger.repay(repaid).ok_or(Error::<T>::Overflow)?;
+		Self::debt_repaid(model, pool, repaid);
 		Ok(())
 	}
 
@@ -736,10 +653,8 @@ impl<T: Config> Pallet<T> {
 		pool: &mut Pool<T::AccountId>,
 		amount: Balance,
 	) -> Result<(), DispatchError> {
-		let repaid = amount.min(pool.debt);
-		Self::repay_into_pool(model, pool, repaid)?;
-		pool.owner_payable = add::<T>(pool.owner_payable, amount - repaid)?;
-		Ok(())
+		let repaid = pool.book.credit(amount).ok_or(Error::<T>::Overflow)?;
+		Self::repaid_into_shares(model, pool, repaid)
 	}
 
 	/// Closes a wiped-out epoch: the value of all its shares goes to the exit pot (the owner's
@@ -749,31 +664,19 @@ impl<T: Config> Pallet<T> {
 		pool: &mut Pool<T::AccountId>,
 		round: RoundIndex,
 	) -> Result<(), DispatchError> {
-		let price = pool.price;
-		let total = maths::value_of(pool.shares, price).ok_or(Error::<T>::Overflow)?;
-		let owner_part = maths::value_of(pool.owner_shares, price).ok_or(Error::<T>::Overflow)?;
-		pool.exit_pot = add::<T>(pool.exit_pot, sub::<T>(total, owner_part)?)?;
-		EpochCloses::<T>::insert(model, pool.epoch, EpochClose { round, price });
+		let closed = pool.ledger.close().ok_or(Error::<T>::Overflow)?;
+		EpochCloses::<T>::insert(model, closed.epoch, EpochClose { round, price: closed.price });
 		Self::deposit_event(Event::EpochClosed {
 			model: *model,
-			epoch: pool.epoch,
+			epoch: closed.epoch,
 			round,
-			price,
-			paid_out: total,
+			price: closed.price,
+			paid_out: closed.total,
 		});
-		pool.epoch = pool.epoch.saturating_add(1);
-		pool.price = ONE;
-		pool.shares = 0;
-		pool.live_shares = 0;
-		pool.owner_shares = 0;
-		pool.dust_shares = 0;
-		pool.next_shares = 0;
-		pool.dust_allowance = pool.dust_allowance.saturating_add(2);
+		pool.recorder.next_shares = 0;
 		// Rounds opened before the close were recorded with the shares just paid out.
-		pool.reset_through = (pool.recorded_through > round).then_some(pool.recorded_through);
-		pool.reset_exposed = 0;
-		pool.open_reqs.clear();
-		Self::credit_owner(model, pool, owner_part)
+		pool.recorder.reset_from(round.saturating_add(1));
+		Self::credit_owner(model, pool, closed.owner_part)
 	}
 
 	/// Marks commitments freed from `round` on.
@@ -789,16 +692,16 @@ impl<T: Config> Pallet<T> {
 		model: &ModelId,
 		pool: &mut Pool<T::AccountId>,
 	) -> Result<(), DispatchError> {
-		let protocol = Parameters::<T>::get().protocol;
+		let protocol = Global::<T>::get().protocol;
 		let current = Self::current_round();
 		let required = maths::bond_required(protocol.bond_ratio, Self::requirement_next(pool)?);
-		if pool.bond < required {
+		if pool.book.bond < required {
 			if pool.under_bonded_since.is_none() {
 				pool.under_bonded_since = Some(current);
 				let _ = T::Registry::set_under_bonded(model, true);
 				Self::deposit_event(Event::UnderBonded {
 					model: *model,
-					bond: pool.bond,
+					bond: pool.book.bond,
 					required,
 				});
 			}
@@ -828,10 +731,13 @@ impl<T: Config> Pallet<T> {
 
 	/// Brings the chain's and the owner's concentration totals up to the pool's live value.
 	pub(crate) fn update_tracked(pool: &mut Pool<T::AccountId>) -> Result<(), DispatchError> {
-		let value = maths::value_of(pool.live_shares, pool.price).ok_or(Error::<T>::Overflow)?;
+		let value = maths::value_of(pool.ledger.live_shares, pool.ledger.price)
+			.ok_or(Error::<T>::Overflow)?;
 		let old = pool.tracked_value;
 		if value != old {
-			TotalValue::<T>::mutate(|t| *t = t.saturating_sub(old).saturating_add(value));
+			Global::<T>::mutate(|g| {
+				g.total_value = g.total_value.saturating_sub(old).saturating_add(value)
+			});
 			Operators::<T>::mutate(&pool.owner, |o| {
 				o.value = o.value.saturating_sub(old).saturating_add(value)
 			});

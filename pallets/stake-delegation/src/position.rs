@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::{
+	ledger::BondRefused,
 	maths,
 	pool::{add, sub},
 };
@@ -136,8 +137,8 @@ impl<T: Config> Pallet<T> {
 		}
 		if a.members == 0 && a.exit_members == 0 {
 			Activations::<T>::remove(model, d.first_round);
-			if a.epoch == pool.epoch {
-				pool.dust_shares = add::<T>(pool.dust_shares, a.shares)?;
+			if a.epoch == pool.ledger.epoch {
+				pool.ledger.unclaimed_to_dust(a.shares).ok_or(Error::<T>::Overflow)?;
 			}
 		} else {
 			Activations::<T>::insert(model, d.first_round, a);
@@ -172,19 +173,19 @@ impl<T: Config> Pallet<T> {
 		ensure!(principal <= terms.max_delegation, Error::<T>::AboveMaximum);
 		let mut pool = Pools::<T>::get(model).ok_or(Error::<T>::NoPool)?;
 		let recorded = Self::caught_up(model, &mut pool)?;
-		let params = Parameters::<T>::get().protocol;
+		let params = Global::<T>::get().protocol;
 
 		let exposed = Self::projected(&pool)?;
 		let projected = add::<T>(exposed, principal)?;
 		ensure!(projected <= terms.capacity, Error::<T>::CapacityExceeded);
 		ensure!(
-			pool.bond >= maths::bond_required(params.bond_ratio, projected),
+			pool.book.bond >= maths::bond_required(params.bond_ratio, projected),
 			Error::<T>::InsufficientBond
 		);
 		// Concentration: settled value chain-wide and per owner, with this pool counted at
 		// everything it still has exposed plus the join, on both sides (other pools' queued
 		// joins count once they activate, which errs towards refusing).
-		let others = TotalValue::<T>::get().saturating_sub(pool.tracked_value);
+		let others = Global::<T>::get().total_value.saturating_sub(pool.tracked_value);
 		let total = add::<T>(others, projected)?;
 		if total >= params.caps_from_total {
 			ensure!(
@@ -210,10 +211,7 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(1)
 			.saturating_add(params.activation_lag)
 			.max(oracle_next.unwrap_or(0));
-		ensure!(
-			pool.pending.iter().any(|p| p.round == first_round) || !pool.pending.is_full(),
-			Error::<T>::TooManyPendingCohorts
-		);
+		ensure!(pool.joins.has_room_for(first_round), Error::<T>::TooManyPendingCohorts);
 		Ok(DelegationPlan {
 			pool,
 			recorded,
@@ -234,35 +232,10 @@ impl<T: Config> Pallet<T> {
 	) -> Result<u32, DispatchError> {
 		let DelegationPlan { mut pool, recorded, version, first_round, prepaid, discount } =
 			Self::plan_delegation(&model, principal, term_rounds, terms_version, document_hash)?;
-		// The activation cohort of the first round, kept in round order.
-		let at =
-			pool.pending.iter().position(|p| p.round >= first_round).unwrap_or(pool.pending.len());
-		match pool.pending.get_mut(at) {
-			Some(p) if p.round == first_round => {
-				p.principal = add::<T>(p.principal, principal)?;
-				p.prepaid = add::<T>(p.prepaid, prepaid)?;
-				p.members = p.members.saturating_add(1);
-			},
-			_ => pool
-				.pending
-				.try_insert(
-					at,
-					PendingActivation {
-						round: first_round,
-						principal,
-						prepaid,
-						members: 1,
-						exiting: 0,
-						exiting_members: 0,
-					},
-				)
-				.map_err(|_| Error::<T>::TooManyPendingCohorts)?,
+		pool.joins.join(first_round, principal, prepaid).map_err(Error::<T>::from)?;
+		if first_round == pool.recorder.recorded_through.saturating_add(1) {
+			pool.recorder.next_principal = add::<T>(pool.recorder.next_principal, principal)?;
 		}
-		if first_round == pool.recorded_through.saturating_add(1) {
-			pool.next_principal = add::<T>(pool.next_principal, principal)?;
-		}
-		pool.queued = add::<T>(pool.queued, principal)?;
-		pool.queued_prepaid = add::<T>(pool.queued_prepaid, prepaid)?;
 		pool.principal = add::<T>(pool.principal, principal)?;
 		pool.delegations = pool.delegations.saturating_add(1);
 		Self::count_version_user(&mut pool, version, true)?;
@@ -324,7 +297,7 @@ impl<T: Config> Pallet<T> {
 		let Some(c) = d.commitments.iter().filter(|c| c.end > current).max_by_key(|c| c.end) else {
 			return (current, None);
 		};
-		let grace = Parameters::<T>::get().protocol.grace_rounds;
+		let grace = Global::<T>::get().protocol.grace_rounds;
 		if pool.under_bonded_since.is_some_and(|s| current >= s.saturating_add(grace)) {
 			return (current, Some(Freed::UnderBonded));
 		}
@@ -348,22 +321,20 @@ impl<T: Config> Pallet<T> {
 		let current = Self::current_round();
 		ensure!(
 			matches!(d.stage, Stage::Queued | Stage::Active)
-				&& !(d.stage == Stage::Active && d.epoch < pool.epoch),
+				&& !(d.stage == Stage::Active && d.epoch < pool.ledger.epoch),
 			Error::<T>::AlreadyExiting
 		);
 		if d.stage == Stage::Queued && current < d.first_round {
 			return Self::cancel(who, model, index, d, pool);
 		}
 		let (last_round, freed) = Self::exit_round(&model, &pool, &d, current);
-		let next = pool.recorded_through.saturating_add(1);
+		let next = pool.recorder.recorded_through.saturating_add(1);
 		if d.stage == Stage::Queued {
 			// The first round opened but has not been settled: the principal leaves at
 			// `last_round`, converted to shares when its cohort activates.
-			let i = pool
-				.pending
-				.iter()
-				.position(|p| p.round == d.first_round)
-				.ok_or(Error::<T>::UnknownDelegation)?;
+			pool.joins
+				.exit_before_activation(d.first_round, d.principal)
+				.map_err(Error::<T>::from)?;
 			PreExits::<T>::try_mutate(model, d.first_round, |list| -> Result<(), DispatchError> {
 				match list.iter_mut().find(|(l, _, _)| *l == last_round) {
 					Some(entry) => {
@@ -376,16 +347,12 @@ impl<T: Config> Pallet<T> {
 				}
 				Ok(())
 			})?;
-			let p = &mut pool.pending[i];
-			p.exiting = add::<T>(p.exiting, d.principal)?;
-			p.exiting_members = p.exiting_members.saturating_add(1);
-			pool.queued_exiting = add::<T>(pool.queued_exiting, d.principal)?;
 			Cohorts::<T>::try_mutate(model, last_round, |c| -> Result<(), DispatchError> {
 				c.exit_principal = add::<T>(c.exit_principal, d.principal)?;
 				Ok(())
 			})?;
 			if last_round < next {
-				pool.next_principal = sub::<T>(pool.next_principal, d.principal)?;
+				pool.recorder.next_principal = sub::<T>(pool.recorder.next_principal, d.principal)?;
 			}
 			d.stage = Stage::QueuedExit { last_round };
 		} else {
@@ -401,16 +368,16 @@ impl<T: Config> Pallet<T> {
 				ensure!(complete, Error::<T>::SettleFirst);
 				return Self::leave_now(who, model, index, d, pool, freed);
 			}
-			let epoch = pool.epoch;
+			let epoch = pool.ledger.epoch;
 			Cohorts::<T>::try_mutate(model, last_round, |c| -> Result<(), DispatchError> {
 				Self::reset_exit_epoch(c, epoch);
 				c.exit_shares = add::<T>(c.exit_shares, d.shares)?;
 				c.exit_members = c.exit_members.saturating_add(1);
 				Ok(())
 			})?;
-			pool.live_shares = sub::<T>(pool.live_shares, d.shares)?;
+			pool.ledger.queue_exit(d.shares).ok_or(Error::<T>::Overflow)?;
 			if last_round < next {
-				pool.next_shares = sub::<T>(pool.next_shares, d.shares)?;
+				pool.recorder.next_shares = sub::<T>(pool.recorder.next_shares, d.shares)?;
 			}
 			d.stage = Stage::Exiting { last_round };
 		}
@@ -430,14 +397,9 @@ impl<T: Config> Pallet<T> {
 		mut pool: Pool<T::AccountId>,
 		freed: Option<Freed>,
 	) -> Result<(), DispatchError> {
-		let fee_shares = d.exit_fee_shares.min(d.shares);
-		let amount =
-			maths::value_of(d.shares - fee_shares, pool.price).ok_or(Error::<T>::Overflow)?;
-		let owner_fee = maths::value_of(fee_shares, pool.price).ok_or(Error::<T>::Overflow)?;
-		pool.shares = sub::<T>(pool.shares, d.shares)?;
-		pool.live_shares = sub::<T>(pool.live_shares, d.shares)?;
-		pool.next_shares = sub::<T>(pool.next_shares, d.shares)?;
-		pool.dust_allowance = pool.dust_allowance.saturating_add(2);
+		let (amount, owner_fee) =
+			pool.ledger.leave_now(d.shares, d.exit_fee_shares).ok_or(Error::<T>::Overflow)?;
+		pool.recorder.next_shares = sub::<T>(pool.recorder.next_shares, d.shares)?;
 		Self::credit_owner(&model, &mut pool, owner_fee)?;
 		Self::forget(&mut pool, &d)?;
 		Self::check_bond(&model, &mut pool)?;
@@ -471,23 +433,10 @@ impl<T: Config> Pallet<T> {
 		d: Delegation,
 		mut pool: Pool<T::AccountId>,
 	) -> Result<(), DispatchError> {
-		let i = pool
-			.pending
-			.iter()
-			.position(|p| p.round == d.first_round)
-			.ok_or(Error::<T>::UnknownDelegation)?;
-		let p = &mut pool.pending[i];
-		p.principal = sub::<T>(p.principal, d.principal)?;
-		p.prepaid = sub::<T>(p.prepaid, d.prepaid)?;
-		p.members = p.members.saturating_sub(1);
-		if p.members == 0 {
-			pool.pending.remove(i);
+		pool.joins.cancel(d.first_round, d.principal, d.prepaid).map_err(Error::<T>::from)?;
+		if d.first_round == pool.recorder.recorded_through.saturating_add(1) {
+			pool.recorder.next_principal = sub::<T>(pool.recorder.next_principal, d.principal)?;
 		}
-		if d.first_round == pool.recorded_through.saturating_add(1) {
-			pool.next_principal = sub::<T>(pool.next_principal, d.principal)?;
-		}
-		pool.queued = sub::<T>(pool.queued, d.principal)?;
-		pool.queued_prepaid = sub::<T>(pool.queued_prepaid, d.prepaid)?;
 		Self::forget(&mut pool, &d)?;
 		let refunded = add::<T>(d.principal, d.prepaid)?;
 		Self::pay_out(&model, &who, refunded)?;
@@ -512,7 +461,7 @@ impl<T: Config> Pallet<T> {
 		epoch: u32,
 		last_round: RoundIndex,
 	) -> Result<(u128, bool), DispatchError> {
-		if epoch < pool.epoch {
+		if epoch < pool.ledger.epoch {
 			if let Some(close) = EpochCloses::<T>::get(model, epoch) {
 				if last_round > close.round {
 					return Ok((close.price, false));
@@ -543,7 +492,7 @@ impl<T: Config> Pallet<T> {
 		// Fees paid to an owner in debt go into the pool's value: `load` records opened rounds.
 		let (key, mut d, mut pool) = Self::load(&who, model, index)?;
 		let closed =
-			matches!(d.stage, Stage::Active | Stage::Exiting { .. }) && d.epoch < pool.epoch;
+			matches!(d.stage, Stage::Active | Stage::Exiting { .. }) && d.epoch < pool.ledger.epoch;
 		let last_round = match d.stage {
 			Stage::Exiting { last_round } => last_round,
 			Stage::Active if closed => RoundIndex::MAX,
@@ -558,7 +507,7 @@ impl<T: Config> Pallet<T> {
 		let amount = maths::value_of(held, price).ok_or(Error::<T>::Overflow)?;
 		let owner_fee =
 			maths::value_of(d.exit_fee_shares.min(d.shares), price).ok_or(Error::<T>::Overflow)?;
-		pool.exit_pot = sub::<T>(pool.exit_pot, add::<T>(amount, owner_fee)?)?;
+		pool.ledger.pay_from_pot(add::<T>(amount, owner_fee)?).ok_or(Error::<T>::Overflow)?;
 		Self::credit_owner(&model, &mut pool, owner_fee)?;
 		Self::forget(&mut pool, &d)?;
 		if via_exit {
@@ -586,7 +535,7 @@ impl<T: Config> Pallet<T> {
 		terms_version: u32,
 	) -> Result<(), DispatchError> {
 		let (key, mut d, mut pool) = Self::load(&who, model, index)?;
-		ensure!(d.stage == Stage::Active && d.epoch == pool.epoch, Error::<T>::NotActive);
+		ensure!(d.stage == Stage::Active && d.epoch == pool.ledger.epoch, Error::<T>::NotActive);
 		let current = Self::current_round();
 		ensure!(d.commitments.iter().all(|c| c.end <= current), Error::<T>::Locked);
 		ensure!(term_rounds > 0, Error::<T>::ZeroTerm);
@@ -627,11 +576,9 @@ impl<T: Config> Pallet<T> {
 	/// an exit pot beyond its rounding dust.
 	pub(crate) fn has_obligations_in(model: &ModelId, pool: &Pool<T::AccountId>) -> bool {
 		pool.delegations > 0
-			|| pool.bond > 0
-			|| pool.debt > 0
-			|| pool.owner_shares > 0
-			|| pool.owner_payable > 0
-			|| pool.exit_pot > pool.dust_allowance
+			|| pool.book.is_open()
+			|| pool.ledger.owner_shares > 0
+			|| pool.ledger.exit_pot > pool.ledger.dust_allowance
 			|| FeeExits::<T>::iter_prefix(model).next().is_some()
 	}
 
@@ -639,7 +586,7 @@ impl<T: Config> Pallet<T> {
 	/// from what it pays (`repays`), any other debt must be repaid first.
 	fn ensure_no_other_debt(pool: &Pool<T::AccountId>, repays: bool) -> Result<(), Error<T>> {
 		let total = Operators::<T>::get(&pool.owner).debt;
-		let allowed = if repays { pool.debt } else { 0 };
+		let allowed = if repays { pool.book.debt } else { 0 };
 		ensure!(total <= allowed, Error::<T>::InDebt);
 		Ok(())
 	}
@@ -662,7 +609,7 @@ impl<T: Config> Pallet<T> {
 				// The model changed hands after its pool emptied: the new owner takes it over.
 				ensure!(!Self::has_obligations_in(&model, &pool), Error::<T>::PoolHasObligations);
 				Self::pay_in(&model, &who, deposit)?;
-				Self::pay_out(&model, &pool.owner, pool.account_deposit)?;
+				Self::pay_out(&model, &pool.owner, pool.book.account_deposit)?;
 				// The oracle follows the model afresh: so does the pool (its dust stays).
 				let fresh = Self::new_pool(who.clone(), deposit);
 				if let Some((first, count)) = pool.deferred {
@@ -674,11 +621,11 @@ impl<T: Config> Pallet<T> {
 				Operators::<T>::mutate(&pool.owner, |o| o.value = o.value.saturating_sub(tracked));
 				Operators::<T>::mutate(&who, |o| o.value = o.value.saturating_add(tracked));
 				pool.owner = fresh.owner;
-				pool.account_deposit = fresh.account_deposit;
-				pool.recorded_through = fresh.recorded_through;
-				pool.next_period_end = fresh.next_period_end;
+				pool.book.account_deposit = fresh.book.account_deposit;
+				pool.recorder.recorded_through = fresh.recorder.recorded_through;
+				pool.calendar.next_period_end = fresh.calendar.next_period_end;
 				pool.last_finalised = None;
-				pool.last_period_end = None;
+				pool.calendar.last_period_end = None;
 				pool.deferred = None;
 				pool.under_bonded_since = None;
 				pool.last_breach = None;
@@ -697,23 +644,24 @@ impl<T: Config> Pallet<T> {
 		Self::skip_unopened(&mut pool);
 		Self::fast_forward_idle(&mut pool);
 		let current = pool.deferred.is_none()
-			&& Self::current_round().saturating_sub(pool.recorded_through) <= INLINE_CATCH_UP;
+			&& Self::current_round().saturating_sub(pool.recorder.recorded_through)
+				<= INLINE_CATCH_UP;
 		if current {
 			Self::caught_up(&model, &mut pool)?;
 		}
-		let repaid = if current { amount.min(pool.debt) } else { 0 };
+		let repaid = if current { amount.min(pool.book.debt) } else { 0 };
 		Self::pay_in(&model, &who, repaid)?;
 		Self::repay_into_pool(&model, &mut pool, repaid)?;
 		let held = amount - repaid;
 		if held > 0 {
 			T::Currency::hold(&HoldReason::OwnerBond.into(), &who, held)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
-			pool.bond = add::<T>(pool.bond, held)?;
+			pool.book.add_bond(held).ok_or(Error::<T>::Overflow)?;
 		}
 		if current {
 			Self::check_bond(&model, &mut pool)?;
 		}
-		let bond = pool.bond;
+		let bond = pool.book.bond;
 		Pools::<T>::insert(model, pool);
 		Self::deposit_event(Event::Bonded { model, amount, repaid, bond });
 		Ok(())
@@ -728,16 +676,19 @@ impl<T: Config> Pallet<T> {
 		let mut pool = Self::owned_pool(&who, &model)?;
 		Self::ensure_no_other_debt(&pool, false)?;
 		Self::caught_up(&model, &mut pool)?;
-		ensure!(amount <= pool.bond, Error::<T>::AmountExceedsBond);
-		let ratio = Parameters::<T>::get().protocol.bond_ratio;
+		ensure!(amount <= pool.book.bond, Error::<T>::AmountExceedsBond);
+		let ratio = Global::<T>::get().protocol.bond_ratio;
 		// Every round still to settle, and every one to come, keeps its share of the bond.
 		let exposure = Self::projected(&pool)?
 			.max(Self::requirement_next(&pool)?)
 			.max(Self::open_requirement(&pool));
-		let left = pool.bond - amount;
-		ensure!(left >= maths::bond_required(ratio, exposure), Error::<T>::BondBelowRequirement);
+		let left = pool.book.release_bond(amount, maths::bond_required(ratio, exposure)).map_err(
+			|refused| match refused {
+				BondRefused::ExceedsBond => Error::<T>::AmountExceedsBond,
+				BondRefused::BelowRequirement => Error::<T>::BondBelowRequirement,
+			},
+		)?;
 		T::Currency::release(&HoldReason::OwnerBond.into(), &who, amount, Precision::Exact)?;
-		pool.bond = left;
 		Pools::<T>::insert(model, pool);
 		Self::deposit_event(Event::Unbonded { model, amount, bond: left });
 		Ok(())
@@ -752,23 +703,19 @@ impl<T: Config> Pallet<T> {
 		let mut pool = Self::owned_pool(&who, &model)?;
 		Self::ensure_no_other_debt(&pool, false)?;
 		Self::caught_up(&model, &mut pool)?;
-		ensure!(shares <= pool.owner_shares, Error::<T>::InsufficientFeeShares);
+		ensure!(shares <= pool.ledger.owner_shares, Error::<T>::InsufficientFeeShares);
 		let last_round = Self::current_round();
 		if pool.last_finalised.is_some_and(|l| last_round <= l) {
 			// The latest opened round is settled: the shares leave now.
-			let amount = maths::value_of(shares, pool.price).ok_or(Error::<T>::Overflow)?;
-			pool.shares = sub::<T>(pool.shares, shares)?;
-			pool.owner_shares = sub::<T>(pool.owner_shares, shares)?;
-			pool.live_shares = sub::<T>(pool.live_shares, shares)?;
-			pool.next_shares = sub::<T>(pool.next_shares, shares)?;
-			pool.dust_allowance = pool.dust_allowance.saturating_add(1);
+			let amount = pool.ledger.owner_leaves_now(shares).ok_or(Error::<T>::Overflow)?;
+			pool.recorder.next_shares = sub::<T>(pool.recorder.next_shares, shares)?;
 			Self::pay_out(&model, &who, amount)?;
 			Pools::<T>::insert(model, pool);
 			Self::deposit_event(Event::FeeSharesExiting { model, shares, last_round });
 			Self::deposit_event(Event::FeeExitWithdrawn { model, round: last_round, amount });
 			return Ok(());
 		}
-		let epoch = pool.epoch;
+		let epoch = pool.ledger.epoch;
 		Cohorts::<T>::try_mutate(model, last_round, |c| -> Result<(), DispatchError> {
 			Self::reset_exit_epoch(c, epoch);
 			c.exit_shares = add::<T>(c.exit_shares, shares)?;
@@ -787,10 +734,9 @@ impl<T: Config> Pallet<T> {
 			}
 			Ok(())
 		})?;
-		pool.owner_shares = sub::<T>(pool.owner_shares, shares)?;
-		pool.live_shares = sub::<T>(pool.live_shares, shares)?;
+		pool.ledger.queue_owner_exit(shares).ok_or(Error::<T>::Overflow)?;
 		// `last_round` is the current round, which the next round to record follows.
-		pool.next_shares = sub::<T>(pool.next_shares, shares)?;
+		pool.recorder.next_shares = sub::<T>(pool.recorder.next_shares, shares)?;
 		Pools::<T>::insert(model, pool);
 		Self::deposit_event(Event::FeeSharesExiting { model, shares, last_round });
 		Ok(())
@@ -807,8 +753,8 @@ impl<T: Config> Pallet<T> {
 		let exit = FeeExits::<T>::get(model, round).ok_or(Error::<T>::NoFeeExit)?;
 		let (price, via_exit) = Self::release_price(&model, &pool, exit.epoch, round)?;
 		let amount = maths::value_of(exit.shares, price).ok_or(Error::<T>::Overflow)?;
-		pool.exit_pot = sub::<T>(pool.exit_pot, amount)?;
-		let repaid = amount.min(pool.debt);
+		pool.ledger.pay_from_pot(amount).ok_or(Error::<T>::Overflow)?;
+		let repaid = amount.min(pool.book.debt);
 		Self::repay_into_pool(&model, &mut pool, repaid)?;
 		if via_exit {
 			Self::exit_member_paid(&model, round);
@@ -825,14 +771,12 @@ impl<T: Config> Pallet<T> {
 		model: ModelId,
 	) -> Result<(), DispatchError> {
 		let mut pool = Self::owned_pool(&who, &model)?;
-		let payable = pool.owner_payable;
+		let payable = pool.book.payable;
 		ensure!(payable > 0, Error::<T>::NothingToClaim);
 		Self::ensure_no_other_debt(&pool, true)?;
 		Self::caught_up(&model, &mut pool)?;
-		let repaid = payable.min(pool.debt);
-		Self::repay_into_pool(&model, &mut pool, repaid)?;
-		let amount = payable - repaid;
-		pool.owner_payable = 0;
+		let (amount, repaid) = pool.book.take_payable();
+		Self::repaid_into_shares(&model, &mut pool, repaid)?;
 		Self::pay_out(&model, &who, amount)?;
 		Pools::<T>::insert(model, pool);
 		Self::deposit_event(Event::OwnerPaid { model, amount });
@@ -842,11 +786,11 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_catch_up(model: ModelId) -> Result<(), DispatchError> {
 		let mut pool = Pools::<T>::get(model).ok_or(Error::<T>::NoPool)?;
 		ensure!(
-			pool.deferred.is_some() || pool.recorded_through < Self::current_round(),
+			pool.deferred.is_some() || pool.recorder.recorded_through < Self::current_round(),
 			Error::<T>::AlreadyCaughtUp
 		);
 		Self::process(&model, &mut pool, T::MaxCatchUp::get(), 2)?;
-		let recorded_through = pool.recorded_through;
+		let recorded_through = pool.recorder.recorded_through;
 		let deferred_left = pool.deferred.map_or(0, |(_, n)| n);
 		Pools::<T>::insert(model, pool);
 		Self::deposit_event(Event::CaughtUp { model, recorded_through, deferred_left });

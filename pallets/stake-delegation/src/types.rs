@@ -9,6 +9,8 @@ use polkadot_sdk::{
 };
 use scale_info::TypeInfo;
 
+pub use crate::ledger::{FeeCalendar, JoinQueue, OwnerBook, RoundRecorder, ShareLedger};
+
 /// Balances are planck of NMR (18 decimals), as everywhere in numerstake.
 pub type Balance = u128;
 /// A delegation's index within its model (with the staker and the model, its key).
@@ -66,66 +68,25 @@ pub struct PendingActivation {
 pub struct Pool<AccountId> {
 	/// The model's owner (fixed for the model's life in the registry).
 	pub owner: AccountId,
-	/// Share epoch: a new one starts after a wipe-out.
-	pub epoch: u32,
-	/// Price of a share, 18 decimals.
-	pub price: u128,
-	/// All shares of the epoch: delegations' (active and exiting), unclaimed cohort shares,
-	/// the owner's fee position and dust.
-	pub shares: u128,
-	/// Of `shares`, those not queued in an exit cohort.
-	pub live_shares: u128,
-	/// The owner's fee position (not exiting).
-	pub owner_shares: u128,
-	/// Shares nobody holds: rounding left-overs of activations (they stay in the pool).
-	pub dust_shares: u128,
-	/// Planck owed to exited positions, paid on withdrawal.
-	pub exit_pot: Balance,
-	/// Planck the owner may claim: losses the pool paid, prepaid fees, with debt netted first.
-	pub owner_payable: Balance,
-	/// The owner's bond, held on the owner's account; pays the stakers' gains.
-	pub bond: Balance,
-	/// Gains the bond could not pay; repaid into the pool before the owner may unbond.
-	pub debt: Balance,
-	/// The pool account's existential deposit, paid by the owner when the pool opened.
-	pub account_deposit: Balance,
-	/// Principal waiting in activation cohorts.
-	pub queued: Balance,
-	/// Prepaid fees waiting in activation cohorts.
-	pub queued_prepaid: Balance,
-	/// Of `queued`, principal whose members asked to exit before activation.
-	pub queued_exiting: Balance,
+	/// The shares of the current epoch, their price, the rounding dust and the exit pot.
+	pub ledger: ShareLedger,
+	/// The owner's bond and debt, and what the pool owes the owner.
+	pub book: OwnerBook,
+	/// Activation cohorts not yet activated.
+	pub joins: JoinQueue,
 	/// Principal of the live delegations (not yet withdrawn or cancelled).
 	pub principal: Balance,
 	/// The value this pool counts for in the chain's and its owner's concentration totals.
 	pub tracked_value: Balance,
-	/// Activation cohorts by first round, oldest first.
-	pub pending: BoundedVec<PendingActivation, ConstU32<MAX_PENDING_COHORTS>>,
-	/// The requirement of every round up to this one is recorded (in its cohort record).
-	pub recorded_through: RoundIndex,
-	/// Shares exposed to round `recorded_through + 1` (those not exiting before it).
-	pub next_shares: u128,
-	/// Principal exposed to round `recorded_through + 1` (queued to activate by it, not
-	/// exiting before it).
-	pub next_principal: Balance,
+	/// The rounds recorded as they opened and what they and the next one require.
+	pub recorder: RoundRecorder,
 	/// The latest round settled here.
 	pub last_finalised: Option<RoundIndex>,
 	/// Finalised results waiting until the pool has caught up with the rounds opened before
 	/// them (only after the oracle stalled for this model): the first such round and how many.
 	pub deferred: Option<(RoundIndex, u32)>,
-	/// After an epoch closed (or an idle pool restarted at the oracle's next round): rounds up
-	/// to this one had their requirement recorded with shares that are no longer exposed, so
-	/// their requirement is `reset_exposed` instead.
-	pub reset_through: Option<RoundIndex>,
-	/// While `reset_through` is set: the principal of the cohorts activated since the close
-	/// that is still exposed (not yet left by an exit asked before activation).
-	pub reset_exposed: Balance,
-	/// Rounds submitted and fully backed.
-	pub served_rounds: u32,
-	/// The next fee-period end.
-	pub next_period_end: RoundIndex,
-	/// The latest fee-period end settled.
-	pub last_period_end: Option<RoundIndex>,
+	/// Rounds served and fee periods.
+	pub calendar: FeeCalendar,
 	/// Since when the bond has been below the requirement.
 	pub under_bonded_since: Option<RoundIndex>,
 	/// The latest round that freed committed stakers (a backing breach, a missed round with
@@ -137,12 +98,6 @@ pub struct Pool<AccountId> {
 	pub delegations: u32,
 	/// Live delegations by the oldest terms version each may still need: `(version, count)`.
 	pub version_users: BoundedVec<(u32, u32), ConstU32<MAX_VERSION_USERS>>,
-	/// Upper bound of the pool's excess over what it owes (rounding dust), for `try_state`.
-	pub dust_allowance: Balance,
-	/// The largest requirements of the rounds recorded but not yet settled, as a decreasing
-	/// run `(last round it covers, requirement)`: its first entry is the most any open round
-	/// still needs from the bond.
-	pub open_reqs: BoundedVec<(RoundIndex, Balance), ConstU32<MAX_OPEN_REQS>>,
 	/// The oldest round whose history record may still be stored (pruning walks from it, so
 	/// that a pool that restarted later still prunes what it recorded before).
 	pub history_from: RoundIndex,
@@ -438,6 +393,26 @@ pub struct GovernanceParams {
 	pub caps: FeeCaps,
 	/// Protocol parameters.
 	pub protocol: ProtocolParams,
+}
+
+/// Governance parameters and, beside them, the chain's delegated value (the concentration
+/// caps' denominator, updated as each round settles): one storage item, since every join reads
+/// both.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct GlobalState {
+	/// Caps on owners' terms.
+	pub caps: FeeCaps,
+	/// Protocol parameters.
+	pub protocol: ProtocolParams,
+	/// Delegated value of all pools.
+	pub total_value: Balance,
+}
+
+impl Default for GlobalState {
+	fn default() -> Self {
+		let GovernanceParams { caps, protocol } = GovernanceParams::default();
+		Self { caps, protocol, total_value: 0 }
+	}
 }
 
 /// The chain's delegated value, for the concentration caps.

@@ -30,21 +30,21 @@ fn dusty_pool_in_debt(debt: Balance) -> ModelId {
 	let m = model_with(free_terms(), 26_500 * NMR);
 	join(ALICE, m, 100_000 * NMR, 0);
 	settle_each(m, R + 2, |r, req| if r == R + 2 { (req / 100) as i128 } else { 0 });
-	assert_eq!(pool(m).price, ONE + ONE / 100);
+	assert_eq!(pool(m).ledger.price, ONE + ONE / 100);
 	join(BOB, m, 100 * NMR, 0);
 	join(CHARLIE, m, 100 * NMR, 0);
 	// +5 % a round (the runtime's largest) for four rounds, then one gain the bond misses by
 	// `debt`.
 	settle_each(m, R + 8, |r, req| if r >= R + 5 { (req / 20) as i128 } else { 0 });
-	let left = pool(m).bond;
+	let left = pool(m).book.bond;
 	settle_each(m, R + 9, |_, _| (left + debt) as i128);
-	assert_eq!(pool(m).debt, debt);
+	assert_eq!(pool(m).book.debt, debt);
 	for (who, index) in [(ALICE, 0), (BOB, 1), (CHARLIE, 2)] {
 		exit(who, m, index);
 	}
 	let p = pool(m);
 	assert_eq!(p.delegations, 0);
-	assert!(p.dust_shares > 0 && p.shares == p.dust_shares, "{p:?}");
+	assert!(p.ledger.dust_shares > 0 && p.ledger.shares == p.ledger.dust_shares, "{p:?}");
 	m
 }
 
@@ -61,13 +61,17 @@ fn an_owner_can_always_repay_debt_into_a_pool_left_with_dust() {
 		println!("bond 1,000 NMR at once: {r:?}");
 		for _ in 0..10 {
 			let r = StakeDelegation::bond(RuntimeOrigin::signed(OWNER), m, 100 * NMR);
-			println!("bond 100 NMR: {r:?}, debt {}, price {}", pool(m).debt, pool(m).price);
+			println!(
+				"bond 100 NMR: {r:?}, debt {}, price {}",
+				pool(m).book.debt,
+				pool(m).ledger.price
+			);
 		}
 		let other = StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), other_model(), NMR);
 		assert!(
-			pool(m).debt == 0 && other.is_ok(),
+			pool(m).book.debt == 0 && other.is_ok(),
 			"debt left {}, unbond elsewhere {other:?}",
-			pool(m).debt
+			pool(m).book.debt
 		);
 	});
 }
@@ -77,7 +81,7 @@ fn a_debt_repaid_into_dust_does_not_wipe_out_the_next_staker() {
 	build_and_execute(|| {
 		let m = dusty_pool_in_debt(200 * NMR);
 		assert_ok!(StakeDelegation::bond(RuntimeOrigin::signed(OWNER), m, 300 * NMR));
-		println!("price after repaying 200 NMR into dust: {}", pool(m).price);
+		println!("price after repaying 200 NMR into dust: {}", pool(m).ledger.price);
 		let dave = join(DAVE, m, 150 * NMR, 0);
 		let first = delegation(DAVE, m, dave).first_round;
 		settle_each(m, first, |_, _| 0);
@@ -92,16 +96,16 @@ fn debt_repaid_into_the_owners_fee_shares_does_not_come_back_to_the_owner() {
 		let m = model_with(basic_terms(), 260 * NMR);
 		join(ALICE, m, 1_000 * NMR, 0);
 		settle_each(m, R + 9, |_, req| (req / 20) as i128);
-		assert!(pool(m).debt > 0);
+		assert!(pool(m).book.debt > 0);
 		// Alice leaves at once (every opened round is settled); her fees become fee shares.
 		exit(ALICE, m, 0);
 		let p = pool(m);
-		assert!(p.delegations == 0 && p.owner_shares > 0, "{p:?}");
-		let debt = p.debt;
-		let fee_value = maths::value_of(p.owner_shares, p.price).unwrap();
+		assert!(p.delegations == 0 && p.ledger.owner_shares > 0, "{p:?}");
+		let debt = p.book.debt;
+		let fee_value = maths::value_of(p.ledger.owner_shares, p.ledger.price).unwrap();
 		assert_ok!(StakeDelegation::bond(RuntimeOrigin::signed(OWNER), m, debt));
-		assert_eq!(pool(m).debt, 0);
-		let shares = pool(m).owner_shares;
+		assert_eq!(pool(m).book.debt, 0);
+		let shares = pool(m).ledger.owner_shares;
 		let before = free(OWNER);
 		assert_ok!(StakeDelegation::exit_fee_shares(RuntimeOrigin::signed(OWNER), m, shares));
 		let received = free(OWNER) - before;
@@ -126,9 +130,9 @@ fn the_owner_cannot_unbond_the_bond_that_open_rounds_still_need() {
 		// Round 104 (1,000 NMR exposed) gains 5 %.
 		resolve(m, R + 4, 1_000 * NMR, 50 * NMR as i128);
 		assert!(
-			unbonded.is_err() && pool(m).debt == 0,
+			unbonded.is_err() && pool(m).book.debt == 0,
 			"unbond: {unbonded:?}; Alice's gain unpaid (debt {})",
-			pool(m).debt
+			pool(m).book.debt
 		);
 	});
 }
@@ -165,7 +169,7 @@ fn an_exit_before_activation_inside_a_reset_leaves_the_requirement_after_its_rou
 		open_until(R + 6);
 		assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(BOB), m));
 		resolve(m, R + 2, 4_000 * NMR, -(4_000 * NMR as i128 - 1_000_000_000));
-		assert_eq!(pool(m).epoch, 1);
+		assert_eq!(pool(m).ledger.epoch, 1);
 		resolve(m, R + 3, NMR, 0);
 		resolve(m, R + 4, 500 * NMR, 0);
 		resolve(m, R + 5, 300 * NMR, 0);

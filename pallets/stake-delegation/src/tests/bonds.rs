@@ -20,7 +20,10 @@ fn the_first_bond_opens_the_pool_and_pays_its_account_deposit() {
 		assert_eq!(before - free(OWNER), 500 * NMR + ed);
 		assert_eq!(bond_held(OWNER), 500 * NMR);
 		let p = pool(model());
-		assert_eq!((p.bond, p.account_deposit, p.recorded_through), (500 * NMR, ed, R));
+		assert_eq!(
+			(p.book.bond, p.book.account_deposit, p.recorder.recorded_through),
+			(500 * NMR, ed, R)
+		);
 		assert_eq!(free(StakeDelegation::pool_account(&model())), ed);
 		assert!(events().contains(&Event::PoolOpened {
 			model: model(),
@@ -110,7 +113,7 @@ fn an_owner_in_debt_cannot_unbond_exit_fee_shares_or_register_models() {
 		resolve_through(m, R + 1, 0);
 		// +30 %: a 300 NMR gain on a 250 NMR bond.
 		resolve(m, R + 2, 1_000 * NMR, 300 * NMR as i128);
-		assert_eq!(pool(m).debt, 50 * NMR);
+		assert_eq!(pool(m).book.debt, 50 * NMR);
 		assert!(<StakeDelegation as DelegationInspect<AccountId>>::has_debt(&OWNER));
 		assert_noop!(
 			StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, NMR),
@@ -132,8 +135,8 @@ fn an_owner_in_debt_cannot_unbond_exit_fee_shares_or_register_models() {
 		// when round 103 opened.
 		resolve(m, R + 3, 1_300 * NMR, -(13 * NMR as i128));
 		let p = pool(m);
-		assert_eq!(p.debt, 40 * NMR);
-		assert_eq!(p.owner_payable, 0);
+		assert_eq!(p.book.debt, 40 * NMR);
+		assert_eq!(p.book.payable, 0);
 		assert_noop!(
 			StakeDelegation::claim_owner_payable(RuntimeOrigin::signed(OWNER), m),
 			Error::<Test>::NothingToClaim
@@ -184,7 +187,7 @@ fn a_new_owner_of_a_model_takes_over_its_empty_pool() {
 		assert_eq!(free(OWNER), old_owner_before + ed);
 		let p = pool(m);
 		assert_eq!(
-			(p.owner, p.last_finalised, p.recorded_through),
+			(p.owner, p.last_finalised, p.recorder.recorded_through),
 			(OTHER_OWNER, Some(R + 10), R + 10)
 		);
 		// The oracle's first result of the new watch settles normally.

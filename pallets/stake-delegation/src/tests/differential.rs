@@ -75,12 +75,12 @@ impl Run {
 		let m = self.m();
 		let p = pool(m);
 		let r = &self.reference;
-		assert_eq!(p.price, r.price, "{context}: price");
-		assert_eq!(p.shares, r.shares, "{context}: shares");
-		assert_eq!(p.exit_pot, r.exit_pot, "{context}: exit pot");
-		assert_eq!((p.bond, p.debt), (r.bond, r.debt), "{context}: bond and debt");
-		assert_eq!(p.owner_payable, r.owner_payable, "{context}: owner payable");
-		assert_eq!(p.epoch, r.epoch, "{context}: epoch");
+		assert_eq!(p.ledger.price, r.price, "{context}: price");
+		assert_eq!(p.ledger.shares, r.shares, "{context}: shares");
+		assert_eq!(p.ledger.exit_pot, r.exit_pot, "{context}: exit pot");
+		assert_eq!((p.book.bond, p.book.debt), (r.bond, r.debt), "{context}: bond and debt");
+		assert_eq!(p.book.payable, r.owner_payable, "{context}: owner payable");
+		assert_eq!(p.ledger.epoch, r.epoch, "{context}: epoch");
 		assert_eq!(bond_held(OWNER), r.bond, "{context}: bond hold");
 		let views = positions_of_all(m);
 		for (i, d) in r.delegations.iter().enumerate() {
@@ -177,7 +177,7 @@ impl Run {
 	fn owner_moves(&mut self) {
 		let m = self.m();
 		// Fee shares reach the owner's position as delegations are settled (lazily).
-		let owner_shares = pool(m).owner_shares;
+		let owner_shares = pool(m).ledger.owner_shares;
 		if owner_shares > 0 && self.reference.debt == 0 && self.rng.chance(8) {
 			let shares = if self.rng.chance(50) { owner_shares } else { owner_shares / 2 + 1 };
 			let before = free(OWNER);
@@ -199,7 +199,7 @@ impl Run {
 			}
 			let before = free(OWNER);
 			if std::env::var("DIFF_DEBUG").is_ok() {
-				eprintln!("fee exit {round}: debt pallet {} ref {}, exit {:?}; pallet {:?} {:?} epoch {} closes {:?}", pool(m).debt, self.reference.debt, self.reference.fee_exits.get(&round), FeeExits::<Test>::get(m, round), Exits::<Test>::get(m, round), pool(m).epoch, EpochCloses::<Test>::iter_prefix(m).collect::<Vec<_>>());
+				eprintln!("fee exit {round}: debt pallet {} ref {}, exit {:?}; pallet {:?} {:?} epoch {} closes {:?}", pool(m).book.debt, self.reference.debt, self.reference.fee_exits.get(&round), FeeExits::<Test>::get(m, round), Exits::<Test>::get(m, round), pool(m).ledger.epoch, EpochCloses::<Test>::iter_prefix(m).collect::<Vec<_>>());
 			}
 			assert_ok!(StakeDelegation::withdraw_fee_exit(RuntimeOrigin::signed(OWNER), m, round));
 			let paid = self.reference.withdraw_fee_exit(round);
@@ -272,7 +272,7 @@ impl Run {
 				let p = pool(self.m());
 				eprintln!(
 					"round {next} (current {current}): req pallet {} ref {}, price pallet {} ref {}, deferred {:?}",
-					requirement_of(self.m(), next), req, p.price, self.reference.price, p.deferred
+					requirement_of(self.m(), next), req, p.ledger.price, self.reference.price, p.deferred
 				);
 			}
 		}
@@ -447,7 +447,11 @@ fn differential(seed: u64, rounds: u32) -> Coverage {
 		};
 		eprintln!("seed {seed:#x}: {coverage:?}");
 		assert!(run.reference.delegations.iter().all(|d| d.st == St::Gone), "everyone left");
-		assert_eq!(pool(m).owner_shares, run.reference.owner_shares, "the owner's fee position");
+		assert_eq!(
+			pool(m).ledger.owner_shares,
+			run.reference.owner_shares,
+			"the owner's fee position"
+		);
 		assert_eq!(pool(m).delegations, 0);
 		assert!(run.stakers.len() > 20, "the scenario exercised enough delegations");
 	});

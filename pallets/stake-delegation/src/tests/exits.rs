@@ -168,7 +168,7 @@ fn an_exit_asked_after_the_first_round_opened_but_before_activation_keeps_its_ex
 		assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(CHARLIE), m));
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0));
 		assert_eq!(delegation(ALICE, m, 0).stage, Stage::QueuedExit { last_round: R + 4 });
-		assert_eq!(pool(m).pending[0].exiting, 1_000 * NMR);
+		assert_eq!(pool(m).joins.cohorts[0].exiting, 1_000 * NMR);
 		// She is exposed to 102, 103 and 104 (+1 % each), not to 105.
 		resolve_through(m, R + 1, 0);
 		for r in R + 2..=R + 4 {
@@ -241,7 +241,7 @@ fn withdrawing_and_exiting_refuse_what_does_not_apply() {
 			StakeDelegation::withdraw(RuntimeOrigin::signed(BOB), m, 1),
 			Error::<Test>::NotYetReleased
 		);
-		assert_eq!(pool(m).price, ONE);
+		assert_eq!(pool(m).ledger.price, ONE);
 	});
 }
 

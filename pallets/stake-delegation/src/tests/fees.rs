@@ -29,7 +29,7 @@ fn rolling_delegations_pay_the_fixed_fee_per_served_round_in_shares() {
 		assert_eq!(d.fees_paid, 3 * CENT);
 		assert_eq!(d.fees_through, R + 4);
 		assert_eq!(d.next_fee_round, R + 9);
-		assert_eq!(pool(m).owner_shares, 3 * CENT);
+		assert_eq!(pool(m).ledger.owner_shares, 3 * CENT);
 		assert!(events().contains(&Event::FeesSettled {
 			staker: ALICE,
 			model: m,
@@ -78,7 +78,7 @@ fn the_performance_fee_is_charged_only_above_the_high_water_mark() {
 		});
 		settle(ALICE, m, 0);
 		assert_eq!(delegation(ALICE, m, 0).shares, 1_000 * NMR - fee_shares);
-		assert!(pool(m).price < price);
+		assert!(pool(m).ledger.price < price);
 	});
 }
 
@@ -94,7 +94,7 @@ fn commitments_prepay_the_fixed_fee_and_discount_the_performance_fee() {
 		let d = delegation(ALICE, m, 0);
 		assert_eq!(d.shares, 1_000 * NMR - maths::shares_for(36 * NMR / 10, price).unwrap());
 		// The owner received the prepaid fee when the cohort activated.
-		assert_eq!(pool(m).owner_payable, 9 * CENT);
+		assert_eq!(pool(m).book.payable, 9 * CENT);
 		// After the commitment ends (111) the delegation rolls at the current terms: rounds
 		// 112..=114 pay the fixed fee.
 		run(m, R + 14, |_| 0);
@@ -154,7 +154,7 @@ fn settling_late_gives_the_same_result_as_settling_every_period() {
 			(da.shares, da.fees_paid, da.hwm, da.fees_through),
 			(db.shares, db.fees_paid, db.hwm, db.fees_through)
 		);
-		assert_eq!(pool(a).owner_shares, pool(b).owner_shares);
+		assert_eq!(pool(a).ledger.owner_shares, pool(b).ledger.owner_shares);
 		assert!(da.fees_paid > 0);
 	});
 }
@@ -170,13 +170,17 @@ fn an_exiting_delegation_pays_fees_due_after_its_request_from_its_exit_value() {
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0));
 		// Exposed through 106; the period end 104 and the exit round 106 crystallise fees.
 		run(m, R + 6, |_| 0);
-		let payable = pool(m).owner_payable;
+		let payable = pool(m).book.payable;
 		let before = free(ALICE);
 		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, 0));
 		// Five served rounds (102..=106) at 0.01 NMR.
 		assert_eq!(free(ALICE) - before, 1_000 * NMR - 5 * CENT);
-		assert_eq!(pool(m).owner_payable - payable, 5 * CENT);
-		assert_eq!(pool(m).owner_shares, 0, "fees of a leaving position are paid, not moved");
+		assert_eq!(pool(m).book.payable - payable, 5 * CENT);
+		assert_eq!(
+			pool(m).ledger.owner_shares,
+			0,
+			"fees of a leaving position are paid, not moved"
+		);
 	});
 }
 
@@ -234,7 +238,7 @@ fn the_owner_exits_fee_shares_like_any_staker() {
 		join(ALICE, m, 1_000 * NMR, 0);
 		run(m, R + 4, |_| 0);
 		settle(ALICE, m, 0);
-		assert_eq!(pool(m).owner_shares, 3 * CENT);
+		assert_eq!(pool(m).ledger.owner_shares, 3 * CENT);
 		assert_noop!(
 			StakeDelegation::exit_fee_shares(RuntimeOrigin::signed(ALICE), m, CENT),
 			Error::<Test>::NotOwner
@@ -261,6 +265,6 @@ fn the_owner_exits_fee_shares_like_any_staker() {
 		let before = free(OWNER);
 		assert_ok!(StakeDelegation::withdraw_fee_exit(RuntimeOrigin::signed(OWNER), m, R + 5));
 		assert_eq!(free(OWNER) - before, 2 * CENT);
-		assert_eq!(pool(m).owner_shares, CENT);
+		assert_eq!(pool(m).ledger.owner_shares, CENT);
 	});
 }

@@ -25,7 +25,7 @@ fn only_governance_sets_parameters() {
 			RuntimeOrigin::root(),
 			ProtocolParams::DEFAULT
 		));
-		assert_eq!(Parameters::<Test>::get().protocol, ProtocolParams::DEFAULT);
+		assert_eq!(Global::<Test>::get().protocol, ProtocolParams::DEFAULT);
 		System::assert_last_event(
 			Event::<Test>::ProtocolParamsSet { params: ProtocolParams::DEFAULT }.into(),
 		);
@@ -157,12 +157,12 @@ fn a_new_fee_period_applies_from_each_pools_next_period_end() {
 	build_and_execute(|| {
 		let m = bonded_model();
 		join(ALICE, m, 1_000 * NMR, 0);
-		assert_eq!(pool(m).next_period_end, START_ROUND + 4);
+		assert_eq!(pool(m).calendar.next_period_end, START_ROUND + 4);
 		let params = ProtocolParams { fee_period: 10, ..test_params().protocol };
 		assert_ok!(StakeDelegation::set_protocol_params(RuntimeOrigin::root(), params));
 		open_until(START_ROUND + 4);
 		resolve_through(m, START_ROUND + 4, 0);
 		// 104 was the end under the old calendar; the next is 109 under the new one.
-		assert_eq!(pool(m).next_period_end, START_ROUND + 9);
+		assert_eq!(pool(m).calendar.next_period_end, START_ROUND + 9);
 	});
 }

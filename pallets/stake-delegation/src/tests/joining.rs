@@ -19,10 +19,10 @@ fn a_join_queues_principal_into_the_cohort_of_its_first_round() {
 		assert_eq!(d.stage, Stage::Queued);
 		assert_eq!(free(ALICE), before - 100 * NMR);
 		let p = pool(m);
-		assert_eq!(p.queued, 100 * NMR);
-		assert_eq!(p.pending.len(), 1);
-		assert_eq!(p.pending[0].round, START_ROUND + 2);
-		assert_eq!(free(StakeDelegation::pool_account(&m)), 100 * NMR + p.account_deposit);
+		assert_eq!(p.joins.queued, 100 * NMR);
+		assert_eq!(p.joins.cohorts.len(), 1);
+		assert_eq!(p.joins.cohorts[0].round, START_ROUND + 2);
+		assert_eq!(free(StakeDelegation::pool_account(&m)), 100 * NMR + p.book.account_deposit);
 		System::assert_last_event(
 			Event::<Test>::Delegated {
 				staker: ALICE,
@@ -51,7 +51,7 @@ fn a_commitment_prepays_its_whole_fixed_fee() {
 		assert_eq!(free(ALICE), before - 100 * NMR - 9 * NMR / 100);
 		assert_eq!(d.commitments[0].start, START_ROUND + 2);
 		assert_eq!(d.commitments[0].end, START_ROUND + 11);
-		assert_eq!(pool(m).queued_prepaid, 9 * NMR / 100);
+		assert_eq!(pool(m).joins.queued_prepaid, 9 * NMR / 100);
 	});
 }
 
@@ -169,7 +169,7 @@ fn concentration_caps_bind_once_enough_is_delegated() {
 		open_until(START_ROUND + 2);
 		resolve_through(m, START_ROUND + 2, 0);
 		resolve_through(other_model(), START_ROUND + 2, 0);
-		assert_eq!(TotalValue::<Test>::get(), 900 * NMR);
+		assert_eq!(Global::<Test>::get().total_value, 900 * NMR);
 		// 900 + 100 of 1,000 is above 50 %.
 		assert_noop!(
 			StakeDelegation::delegate(RuntimeOrigin::signed(BOB), m, 100 * NMR, 0, 0, None),
@@ -197,15 +197,18 @@ fn joins_of_one_round_share_a_cohort_and_later_rounds_get_their_own() {
 		open_round();
 		join(CHARLIE, m, 30 * NMR, 0);
 		let p = pool(m);
-		assert_eq!(p.pending.len(), 2);
+		assert_eq!(p.joins.cohorts.len(), 2);
 		assert_eq!(
-			(p.pending[0].round, p.pending[0].principal, p.pending[0].members),
+			(p.joins.cohorts[0].round, p.joins.cohorts[0].principal, p.joins.cohorts[0].members),
 			(START_ROUND + 2, 150 * NMR, 2)
 		);
-		assert_eq!((p.pending[1].round, p.pending[1].principal), (START_ROUND + 3, 30 * NMR));
+		assert_eq!(
+			(p.joins.cohorts[1].round, p.joins.cohorts[1].principal),
+			(START_ROUND + 3, 30 * NMR)
+		);
 		// Round 101 opened: its requirement was recorded before Charlie joined (nothing exposed).
 		assert_eq!(requirement_of(m, START_ROUND + 1), 0);
-		assert_eq!(p.next_principal, 150 * NMR, "round 102 will expose the first cohort");
+		assert_eq!(p.recorder.next_principal, 150 * NMR, "round 102 will expose the first cohort");
 	});
 }
 
@@ -220,8 +223,11 @@ fn exiting_before_the_first_round_opens_cancels_with_a_full_refund() {
 		assert_eq!(free(ALICE), before);
 		assert!(Delegations::<Test>::get((ALICE, m, index)).is_none());
 		let p = pool(m);
-		assert_eq!((p.queued, p.queued_prepaid, p.principal, p.delegations), (0, 0, 0, 0));
-		assert!(p.pending.is_empty());
+		assert_eq!(
+			(p.joins.queued, p.joins.queued_prepaid, p.principal, p.delegations),
+			(0, 0, 0, 0)
+		);
+		assert!(p.joins.cohorts.is_empty());
 		assert!(events().contains(&Event::DelegationCancelled {
 			staker: ALICE,
 			model: m,
@@ -274,7 +280,7 @@ fn a_pool_opened_before_the_oracles_first_round_starts_there() {
 		CurrentRound::set(0);
 		FirstRound::set(None);
 		let m = bonded_model();
-		assert_eq!(pool(m).recorded_through, 0);
+		assert_eq!(pool(m).recorder.recorded_through, 0);
 		assert_noop!(
 			StakeDelegation::delegate(RuntimeOrigin::signed(ALICE), m, 100 * NMR, 0, 0, None),
 			Error::<Test>::NoRoundsYet
@@ -284,7 +290,7 @@ fn a_pool_opened_before_the_oracles_first_round_starts_there() {
 		FirstRound::set(Some(3_000));
 		join(ALICE, m, 100 * NMR, 0);
 		let p = pool(m);
-		assert_eq!(p.recorded_through, 3_000);
+		assert_eq!(p.recorder.recorded_through, 3_000);
 		assert_eq!(delegation(ALICE, m, 0).first_round, 3_002);
 	});
 }

@@ -110,7 +110,7 @@ fn rounding_dust_never_keeps_a_pool_open() {
 		join(ALICE, m, 1_000 * NMR, 0);
 		// +1 % on round 102: the price is 1.01 when Bob's and Charlie's cohort activates.
 		run_rounds(m, R + 2, |r| if r == R + 2 { 100 } else { 0 });
-		assert_eq!(pool(m).price, ONE + ONE / 100);
+		assert_eq!(pool(m).ledger.price, ONE + ONE / 100);
 		join(BOB, m, 100 * NMR, 0);
 		join(CHARLIE, m, 100 * NMR, 0);
 		run_rounds(m, R + 4, |_| 0);
@@ -119,12 +119,12 @@ fn rounding_dust_never_keeps_a_pool_open() {
 		}
 		// Two members' floors leave one share nobody holds.
 		let p = pool(m);
-		assert_eq!((p.delegations, p.dust_shares, p.shares), (0, 1, 1));
+		assert_eq!((p.delegations, p.ledger.dust_shares, p.ledger.shares), (0, 1, 1));
 		assert_eq!(StakeDelegation::requirement_next(&p).unwrap(), 0);
 		// Gains on the dust are no one's and cost the owner nothing, even with no bond left.
-		assert_ok!(StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, pool(m).bond));
+		assert_ok!(StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, pool(m).book.bond));
 		run_rounds(m, R + 7, |_| 500);
-		assert_eq!(pool(m).debt, 0);
+		assert_eq!(pool(m).book.debt, 0);
 		assert!(!<StakeDelegation as DelegationInspect<AccountId>>::has_debt(&OWNER));
 		assert_ok!(Registry::retire_model(RuntimeOrigin::signed(OWNER), m));
 		assert_ok!(Registry::deregister_model(RuntimeOrigin::signed(OWNER), m));
@@ -144,7 +144,7 @@ fn an_owner_in_debt_anywhere_takes_nothing_out_of_any_pool() {
 		resolve_through(m, R + 1, 0);
 		// +30 %: a 300 NMR gain on a 250 NMR bond leaves 50 NMR of debt in `m`.
 		resolve(m, R + 2, 1_000 * NMR, 300 * NMR as i128);
-		assert_eq!(pool(m).debt, 50 * NMR);
+		assert_eq!(pool(m).book.debt, 50 * NMR);
 		assert_noop!(
 			StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), other, NMR),
 			Error::<Test>::InDebt
@@ -166,7 +166,7 @@ fn the_owners_fee_exit_is_paid_to_the_owner_before_the_model_can_go() {
 		join(ALICE, m, 1_000 * NMR, 0);
 		run_rounds(m, R + 4, |_| 0);
 		exit(ALICE, m, 0);
-		let fee_shares = pool(m).owner_shares;
+		let fee_shares = pool(m).ledger.owner_shares;
 		assert_eq!(fee_shares, 3 * CENT);
 		// The owner's fee shares leave after round 105, which is not settled yet.
 		open_round();
@@ -183,7 +183,7 @@ fn the_owners_fee_exit_is_paid_to_the_owner_before_the_model_can_go() {
 		let before = free(OWNER);
 		assert_ok!(StakeDelegation::withdraw_fee_exit(RuntimeOrigin::signed(OWNER), m, R + 5));
 		assert_eq!(free(OWNER) - before, 3 * CENT);
-		assert_ok!(StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, pool(m).bond));
+		assert_ok!(StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, pool(m).book.bond));
 		assert_ok!(Registry::deregister_model(RuntimeOrigin::signed(OWNER), m));
 	});
 }
@@ -195,14 +195,14 @@ fn an_immediate_exit_pays_the_fees_of_its_partial_period() {
 		join(ALICE, m, 1_000 * NMR, 0);
 		// Served: 102..=104 (the period ending at 104) and 105..=107 of the next one.
 		run_rounds(m, R + 7, |_| 0);
-		let payable = pool(m).owner_payable;
+		let payable = pool(m).book.payable;
 		let before = free(ALICE);
 		exit(ALICE, m, 0);
 		assert_eq!(free(ALICE) - before, 1_000 * NMR - 6 * CENT);
 		// The finished period's fee is in the owner's fee position, the partial one in NMR.
 		let p = pool(m);
-		assert_eq!(p.owner_shares, 3 * CENT);
-		assert_eq!(p.owner_payable - payable, 3 * CENT);
+		assert_eq!(p.ledger.owner_shares, 3 * CENT);
+		assert_eq!(p.book.payable - payable, 3 * CENT);
 	});
 }
 
@@ -238,7 +238,7 @@ fn cohorts_activating_after_a_close_are_required_for_every_round_they_are_in() {
 		// Round 102 takes (almost) everything: the epoch closes with rounds 103..=106 recorded
 		// with Alice's shares, which are paid out.
 		resolve(m, R + 2, 4_000 * NMR, -(4_000 * NMR as i128 - 1_000_000_000));
-		assert_eq!(pool(m).epoch, 1);
+		assert_eq!(pool(m).ledger.epoch, 1);
 		resolve(m, R + 3, NMR, 0);
 		resolve(m, R + 4, 500 * NMR, 5 * NMR as i128);
 		resolve(m, R + 5, 800 * NMR, 8 * NMR as i128);
@@ -263,7 +263,7 @@ fn an_epoch_closed_at_price_zero_pays_every_old_position() {
 		// Round 104, a fee-period end, burns the whole stake: the price is 0.
 		run_rounds(m, R + 4, |r| if r == R + 4 { -10_000 } else { 0 });
 		let p = pool(m);
-		assert_eq!((p.epoch, EpochCloses::<Test>::get(m, 0).map(|c| c.price)), (1, Some(0)));
+		assert_eq!((p.ledger.epoch, EpochCloses::<Test>::get(m, 0).map(|c| c.price)), (1, Some(0)));
 		assert_eq!(StakeDelegation::positions_of(ALICE).len(), 1);
 		for (who, index) in [(ALICE, 0), (BOB, 1)] {
 			assert_ok!(StakeDelegation::settle(RuntimeOrigin::signed(DAVE), who, m, index, 8));
@@ -289,7 +289,7 @@ fn a_result_that_cannot_be_applied_never_freezes_the_pool() {
 			error: Error::<Test>::Overflow.into()
 		}));
 		let p = pool(m);
-		assert_eq!((p.last_finalised, p.deferred, p.price), (Some(R + 2), None, ONE));
+		assert_eq!((p.last_finalised, p.deferred, p.ledger.price), (Some(R + 2), None, ONE));
 		assert_eq!(delegation(ALICE, m, 0).stage, Stage::Queued);
 		// The next result applies as usual and Alice can leave.
 		resolve(m, R + 3, 1_000 * NMR, 10 * NMR as i128);
@@ -316,7 +316,7 @@ fn each_performance_fee_rate_applies_to_the_rise_in_its_own_rounds() {
 		};
 		assert_ok!(Registry::set_terms(RuntimeOrigin::signed(OWNER), m, ten, Some(R + 7)));
 		run_rounds(m, R + 9, |r| if r == R + 5 || r == R + 6 { 100 } else { 0 });
-		assert_eq!(pool(m).price, ONE + ONE / 50);
+		assert_eq!(pool(m).ledger.price, ONE + ONE / 50);
 		assert_ok!(StakeDelegation::settle(RuntimeOrigin::signed(DAVE), ALICE, m, 0, 8));
 		let paid = delegation(ALICE, m, 0).fees_paid;
 		assert!(paid <= 4 * NMR && paid + 2 >= 4 * NMR, "20 % of the 20 NMR rise, paid {paid}");
@@ -334,7 +334,7 @@ fn a_pool_whose_last_shares_leave_at_price_zero_takes_new_stakers_at_one() {
 		join(BOB, m, 500 * NMR, 0); // first round 105
 							  // Round 103, Alice's last, burns everything: her shares leave worth nothing.
 		run_rounds(m, R + 3, |_| -10_000);
-		assert_eq!((pool(m).shares, pool(m).price), (0, ONE));
+		assert_eq!((pool(m).ledger.shares, pool(m).ledger.price), (0, ONE));
 		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, 0));
 		// Bob's cohort activates at 1 and earns as usual.
 		run_rounds(m, R + 5, |r| if r == R + 5 { 100 } else { 0 });
@@ -359,7 +359,7 @@ fn an_exit_asked_before_activation_and_caught_by_a_close_is_paid_at_the_close() 
 										// Round 102 activates her cohort and takes all but a planck per million NMR.
 		resolve(m, R + 2, 1_000 * NMR, -(1_000 * NMR as i128 - 1_000_000_000));
 		let close = EpochCloses::<Test>::get(m, 0).unwrap();
-		assert_eq!((pool(m).epoch, close.round), (1, R + 2));
+		assert_eq!((pool(m).ledger.epoch, close.round), (1, R + 2));
 		// The new epoch records its own exit at round 111, at its own price.
 		run_rounds(m, R + 10, |_| 0);
 		open_round();

@@ -40,7 +40,7 @@ fn alice_backs_a_good_model_for_a_season_and_takes_her_profit_home() {
 		let profit = free(ALICE) - alice_before;
 		assert!(profit > 250 * NMR, "Alice made {profit}");
 		// Ursula earned fees in shares; she takes them out like any staker.
-		let fee_shares = pool(m).owner_shares;
+		let fee_shares = pool(m).ledger.owner_shares;
 		assert!(fee_shares > 0);
 		assert_ok!(StakeDelegation::exit_fee_shares(RuntimeOrigin::signed(OWNER), m, fee_shares));
 		let exit_round = CurrentRound::get();
@@ -90,13 +90,13 @@ fn a_model_that_stops_submitting_earns_nothing_and_lets_committed_stakers_go() {
 		let m = bonded_model();
 		join(CHARLIE, m, 500 * NMR, 20);
 		season(m, 4, 100, 100);
-		let price = pool(m).price;
+		let price = pool(m).ledger.price;
 		// The model misses a round.
 		open_round();
 		let _ = StakeDelegation::catch_up(RuntimeOrigin::signed(DAVE), m);
 		let next = pool(m).last_finalised.unwrap() + 1;
 		finalize(m, next, RoundReturn::NotSubmitted);
-		assert_eq!(pool(m).price, price);
+		assert_eq!(pool(m).ledger.price, price);
 		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(CHARLIE), m, 0));
 		assert!(events()
 			.iter()

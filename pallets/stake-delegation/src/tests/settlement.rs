@@ -21,9 +21,9 @@ fn requirements_are_recorded_when_the_pool_is_next_touched() {
 	build_and_execute(|| {
 		let m = two_stakers();
 		// Rounds 101 and 102 opened; nothing touched the pool yet.
-		assert_eq!(pool(m).recorded_through, R);
+		assert_eq!(pool(m).recorder.recorded_through, R);
 		resolve(m, R, NMR, 0);
-		assert_eq!(pool(m).recorded_through, R + 2);
+		assert_eq!(pool(m).recorder.recorded_through, R + 2);
 		assert_eq!(requirement_of(m, R + 1), 0, "nothing was exposed to round 101");
 		assert_eq!(requirement_of(m, R + 2), 4_000 * NMR, "the cohort of round 102");
 		assert_eq!(StakeDelegation::pool_view(m).unwrap().requirement_next, 4_000 * NMR);
@@ -39,13 +39,13 @@ fn a_cohort_activates_at_the_price_when_its_first_round_settles() {
 		let bond = bond_held(OWNER);
 		resolve(m, R + 2, 4_000 * NMR, 80 * NMR as i128);
 		let p = pool(m);
-		assert_eq!(p.shares, 4_000 * NMR);
-		assert_eq!(p.price, ONE + ONE / 50);
+		assert_eq!(p.ledger.shares, 4_000 * NMR);
+		assert_eq!(p.ledger.price, ONE + ONE / 50);
 		assert_eq!(bond_held(OWNER), bond - 80 * NMR);
 		assert_eq!(position_value(ALICE, m, 0), 1_020 * NMR);
 		assert_eq!(position_value(BOB, m, 1), 3_060 * NMR);
 		let rec = History::<Test>::get(m, R + 2).unwrap();
-		assert_eq!((rec.price_before, rec.price_after, rec.served), (ONE, p.price, true));
+		assert_eq!((rec.price_before, rec.price_after, rec.served), (ONE, p.ledger.price, true));
 	});
 }
 
@@ -56,8 +56,8 @@ fn losses_go_to_the_owner_whose_numerai_stake_took_the_burn() {
 		resolve_through(m, R + 1, 0);
 		resolve(m, R + 2, 4_000 * NMR, -(40 * NMR as i128));
 		let p = pool(m);
-		assert_eq!(p.price, ONE - ONE / 100);
-		assert_eq!(p.owner_payable, 40 * NMR);
+		assert_eq!(p.ledger.price, ONE - ONE / 100);
+		assert_eq!(p.book.payable, 40 * NMR);
 		let before = free(OWNER);
 		assert_ok!(StakeDelegation::claim_owner_payable(RuntimeOrigin::signed(OWNER), m));
 		assert_eq!(free(OWNER), before + 40 * NMR);
@@ -73,7 +73,7 @@ fn staking_less_than_required_scales_the_return_and_is_a_breach() {
 		// The owner staked 2,000 of the 4,000 NMR required; Numerai paid 2 % of 2,000.
 		resolve(m, R + 2, 2_000 * NMR, 40 * NMR as i128);
 		let p = pool(m);
-		assert_eq!(p.price, ONE + ONE / 100, "the stakers get 2 % of half their stake");
+		assert_eq!(p.ledger.price, ONE + ONE / 100, "the stakers get 2 % of half their stake");
 		assert_eq!(p.last_breach, Some((R + 2, Freed::BackingBreach)));
 		let record = pallet_model_registry::Records::<Test>::get(m);
 		assert_eq!(record.backing_breaches, 1);
@@ -94,7 +94,7 @@ fn staking_more_than_required_pays_only_the_required_part() {
 		resolve_through(m, R + 1, 0);
 		// 10,000 NMR at risk (the owner's own stake too), +1 %: the pool's part is 40 NMR.
 		resolve(m, R + 2, 10_000 * NMR, 100 * NMR as i128);
-		assert_eq!(pool(m).price, ONE + ONE / 100);
+		assert_eq!(pool(m).ledger.price, ONE + ONE / 100);
 	});
 }
 
@@ -108,10 +108,10 @@ fn a_gain_the_bond_cannot_pay_is_owner_debt() {
 		// The bond (1,000 NMR) keeps the delegation within 25 %, but a 5 % gain of 200 NMR on a
 		// bond unbonded to 150 NMR is not covered.
 		let p = pool(m);
-		assert_eq!(p.bond, 1_000 * NMR);
+		assert_eq!(p.book.bond, 1_000 * NMR);
 		Pools::<Test>::mutate(m, |p| {
 			let p = p.as_mut().unwrap();
-			p.bond = 150 * NMR;
+			p.book.bond = 150 * NMR;
 		});
 		assert_ok!(<Balances as polkadot_sdk::frame_support::traits::fungible::MutateHold<
 			AccountId,
@@ -123,16 +123,20 @@ fn a_gain_the_bond_cannot_pay_is_owner_debt() {
 		));
 		resolve(m, R + 2, 4_000 * NMR, 200 * NMR as i128);
 		let p = pool(m);
-		assert_eq!(p.bond, 0);
-		assert_eq!(p.debt, 50 * NMR);
-		assert_eq!(p.price, ONE + 150 * ONE / 4_000, "the price moves only by what was paid");
+		assert_eq!(p.book.bond, 0);
+		assert_eq!(p.book.debt, 50 * NMR);
+		assert_eq!(
+			p.ledger.price,
+			ONE + 150 * ONE / 4_000,
+			"the price moves only by what was paid"
+		);
 		assert!(Operators::<Test>::get(OWNER).debt == 50 * NMR);
 		assert!(<StakeDelegation as DelegationInspect<AccountId>>::has_debt(&OWNER));
 		// Bonding repays the debt into the pool first.
 		assert_ok!(StakeDelegation::bond(RuntimeOrigin::signed(OWNER), m, 2_000 * NMR));
 		let p = pool(m);
-		assert_eq!((p.debt, p.bond), (0, 1_950 * NMR));
-		assert_eq!(p.price, ONE + 200 * ONE / 4_000);
+		assert_eq!((p.book.debt, p.book.bond), (0, 1_950 * NMR));
+		assert_eq!(p.ledger.price, ONE + 200 * ONE / 4_000);
 	});
 }
 
@@ -148,8 +152,8 @@ fn an_exit_cohort_leaves_at_the_price_after_its_last_round() {
 		// ...and to 103, which had opened: +1 % on both.
 		resolve(m, R + 3, 4_000 * NMR, 40 * NMR as i128);
 		let p = pool(m);
-		assert_eq!(p.shares, 3_000 * NMR);
-		assert_eq!(p.exit_pot, 1_010 * NMR);
+		assert_eq!(p.ledger.shares, 3_000 * NMR);
+		assert_eq!(p.ledger.exit_pot, 1_010 * NMR);
 		let before = free(ALICE);
 		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, 0));
 		assert_eq!(free(ALICE), before + 1_010 * NMR);
@@ -160,7 +164,7 @@ fn an_exit_cohort_leaves_at_the_price_after_its_last_round() {
 		open_round();
 		resolve(m, R + 4, 3_030 * NMR, 0);
 		assert_eq!(requirement_of(m, R + 5), 0);
-		assert_eq!(pool(m).next_shares, 3_000 * NMR);
+		assert_eq!(pool(m).recorder.next_shares, 3_000 * NMR);
 	});
 }
 
@@ -175,7 +179,7 @@ fn settlement_costs_the_same_however_many_stakers() {
 		resolve_through(m, R + 1, 0);
 		resolve(m, R + 2, 3_000 * NMR, 30 * NMR as i128);
 		// One settlement activated thirty delegations without touching any of them.
-		assert_eq!(pool(m).shares, 3_000 * NMR);
+		assert_eq!(pool(m).ledger.shares, 3_000 * NMR);
 		for who in 10..40 {
 			assert_eq!(delegation(who, m, (who - 10) as u32).stage, Stage::Queued);
 			assert_eq!(position_value(who, m, (who - 10) as u32), 101 * NMR);
@@ -188,11 +192,11 @@ fn a_round_not_submitted_earns_nothing_and_frees_commitments() {
 	build_and_execute(|| {
 		let m = two_stakers();
 		resolve_through(m, R + 1, 0);
-		let served = pool(m).served_rounds;
+		let served = pool(m).calendar.served_rounds;
 		finalize(m, R + 2, RoundReturn::NotSubmitted);
 		let p = pool(m);
-		assert_eq!(p.price, ONE);
-		assert_eq!(p.served_rounds, served, "a missed round is not served");
+		assert_eq!(p.ledger.price, ONE);
+		assert_eq!(p.calendar.served_rounds, served, "a missed round is not served");
 		assert_eq!(p.last_breach, Some((R + 2, Freed::BackingBreach)));
 	});
 }
@@ -207,19 +211,19 @@ fn results_after_a_long_oracle_stall_wait_for_catch_up() {
 		resolve(m, R + 3, 4_000 * NMR, 40 * NMR as i128);
 		let p = pool(m);
 		assert_eq!(p.deferred, Some((R + 3, 1)));
-		assert_eq!(p.recorded_through, R + 6, "four rounds recorded per settlement");
+		assert_eq!(p.recorder.recorded_through, R + 6, "four rounds recorded per settlement");
 		resolve(m, R + 4, 4_000 * NMR, 0);
-		assert_eq!(pool(m).recorded_through, R + 10);
+		assert_eq!(pool(m).recorder.recorded_through, R + 10);
 		assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(CHARLIE), m));
 		let p = pool(m);
-		assert_eq!(p.recorded_through, R + 12);
+		assert_eq!(p.recorder.recorded_through, R + 12);
 		assert_eq!(p.deferred, None);
 		assert_eq!(p.last_finalised, Some(R + 4));
 		// Every requirement was recorded from the state before round 103 was settled.
 		for r in R + 5..=R + 12 {
 			assert_eq!(requirement_of(m, r), 4_000 * NMR, "round {r}");
 		}
-		assert_eq!(p.price, ONE + ONE / 100);
+		assert_eq!(p.ledger.price, ONE + ONE / 100);
 	});
 }
 
@@ -234,8 +238,8 @@ fn a_wiped_out_pool_pays_its_shares_out_and_starts_a_new_epoch() {
 		// Round 102 loses (almost) everything.
 		resolve(m, R + 2, 4_000 * NMR, -(4_000 * NMR as i128 - 1_000_000_000));
 		let p = pool(m);
-		assert_eq!(p.epoch, 1);
-		assert_eq!((p.price, p.shares), (ONE, 0));
+		assert_eq!(p.ledger.epoch, 1);
+		assert_eq!((p.ledger.price, p.ledger.shares), (ONE, 0));
 		let close = EpochCloses::<Test>::get(m, 0).unwrap();
 		assert_eq!(close.round, R + 2);
 		assert!(events().iter().any(|e| matches!(e, Event::EpochClosed { .. })));
@@ -246,10 +250,10 @@ fn a_wiped_out_pool_pays_its_shares_out_and_starts_a_new_epoch() {
 		// Round 103 (recorded with the old shares before the close) exposes nobody now;
 		// Charlie's cohort activates at round 105 at price 1.
 		resolve(m, R + 3, 4_000 * NMR, 40 * NMR as i128);
-		assert_eq!(pool(m).price, ONE);
+		assert_eq!(pool(m).ledger.price, ONE);
 		open_until(R + 5);
 		resolve(m, R + 4, 500 * NMR, 5 * NMR as i128);
-		assert_eq!(pool(m).price, ONE, "round 104 exposed nobody");
+		assert_eq!(pool(m).ledger.price, ONE, "round 104 exposed nobody");
 		resolve(m, R + 5, 500 * NMR, 5 * NMR as i128);
 		assert_eq!(position_value(CHARLIE, m, 2), 505 * NMR);
 		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(BOB), m, 1));
