@@ -337,8 +337,13 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::SettlementDeferred { model: *model, round });
 	}
 
-	/// The most any round recorded but not yet settled still requires.
+	/// The most any round recorded but not yet settled still requires. A pool with nothing but
+	/// rounding dust left owes no open round anything (such a round settles with a requirement
+	/// of 0).
 	pub fn open_requirement(pool: &Pool<T::AccountId>) -> Balance {
+		if Self::nothing_exposed(pool) {
+			return 0;
+		}
 		pool.recorder.open_requirement()
 	}
 
@@ -361,7 +366,15 @@ impl<T: Config> Pallet<T> {
 		let activated = Self::activate(model, pool, round, period_end)?;
 		// After a close, what was recorded for this round counted shares no longer exposed:
 		// what is exposed is exactly the principal activated since (less what left).
-		let req = if reset { pool.recorder.reset_exposed } else { recorded };
+		// Only rounding dust left (every position that was exposed has gone, and the shares of
+		// the last one to take its cohort's shares left dust behind): no one is exposed.
+		let req = if pool.ledger.shares == pool.ledger.dust_shares {
+			0
+		} else if reset {
+			pool.recorder.reset_exposed
+		} else {
+			recorded
+		};
 
 		// 2. What the delegated stake earned or lost on Numerai.
 		#[cfg(test)]

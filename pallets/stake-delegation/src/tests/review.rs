@@ -374,3 +374,42 @@ fn an_exit_asked_before_activation_and_caught_by_a_close_is_paid_at_the_close() 
 		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(BOB), m, bob));
 	});
 }
+
+#[test]
+fn a_round_recorded_with_a_cohorts_remainder_holds_no_bond_once_only_dust_is_left() {
+	// Found by the fuzzer: a round recorded while a cohort's shares were not all taken counted
+	// the cohort's rounding remainder; after every position left, that remainder was dust but
+	// the round, not yet finalised, still kept a planck of bond, so the owner of an idle pool
+	// could not unbond all of it.
+	build_and_execute(|| {
+		let m = model_with(free_terms(), 1_000 * NMR);
+		let carol = join(CHARLIE, m, 1_000 * NMR, 0);
+		run_rounds(m, R + 2, |_| 100);
+		exit(CHARLIE, m, carol);
+		assert_eq!((pool(m).ledger.shares, pool(m).ledger.price), (0, ONE + ONE / 100));
+		// Two members who stay and one who leaves before activation, at a price of 1.01: the
+		// stayers' cohort shares exceed theirs by one (the remainder).
+		let alice = join(ALICE, m, 100 * NMR, 0);
+		let dave = join(DAVE, m, 100 * NMR, 0);
+		let bob = join(BOB, m, 100 * NMR, 0);
+		open_until(R + 4);
+		exit(BOB, m, bob);
+		run_rounds(m, R + 4, |_| 0);
+		open_round();
+		exit(ALICE, m, alice);
+		exit(DAVE, m, dave);
+		open_round();
+		assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(PAUPER), m));
+		assert_eq!(requirement_of(m, R + 6), 1, "the remainder's planck");
+		resolve(m, R + 5, 200 * NMR, 0);
+		for (who, index) in [(ALICE, alice), (DAVE, dave), (BOB, bob)] {
+			assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(who), m, index));
+		}
+		let p = pool(m);
+		assert_eq!((p.delegations, p.ledger.shares, p.ledger.dust_shares), (0, 1, 1));
+		// Round 106 is still open, but nothing but dust is exposed to it.
+		assert_ok!(StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, p.book.bond));
+		resolve(m, R + 6, 1, 1);
+		assert_eq!((settled_requirement(m, R + 6), pool(m).book.debt), (0, 0));
+	});
+}
