@@ -299,6 +299,14 @@ pub enum QueueRefused {
 	Overflow,
 }
 
+fn plus(a: Balance, b: Balance) -> Result<Balance, QueueRefused> {
+	a.checked_add(b).ok_or(QueueRefused::Overflow)
+}
+
+fn minus(a: Balance, b: Balance) -> Result<Balance, QueueRefused> {
+	a.checked_sub(b).ok_or(QueueRefused::Overflow)
+}
+
 impl JoinQueue {
 	/// Whether a join whose first round is `round` fits (its cohort exists or one more can).
 	pub fn has_room_for(&self, round: RoundIndex) -> bool {
@@ -329,8 +337,8 @@ impl JoinQueue {
 		let at = self.cohorts.iter().position(|c| c.round >= round).unwrap_or(self.cohorts.len());
 		match self.cohorts.get_mut(at) {
 			Some(c) if c.round == round => {
-				c.principal = c.principal.checked_add(principal).ok_or(QueueRefused::Overflow)?;
-				c.prepaid = c.prepaid.checked_add(prepaid).ok_or(QueueRefused::Overflow)?;
+				c.principal = plus(c.principal, principal)?;
+				c.prepaid = plus(c.prepaid, prepaid)?;
 				c.members = c.members.saturating_add(1);
 			},
 			_ => self
@@ -348,9 +356,8 @@ impl JoinQueue {
 				)
 				.map_err(|_| QueueRefused::Full)?,
 		}
-		self.queued = self.queued.checked_add(principal).ok_or(QueueRefused::Overflow)?;
-		self.queued_prepaid =
-			self.queued_prepaid.checked_add(prepaid).ok_or(QueueRefused::Overflow)?;
+		self.queued = plus(self.queued, principal)?;
+		self.queued_prepaid = plus(self.queued_prepaid, prepaid)?;
 		Ok(())
 	}
 
@@ -362,10 +369,9 @@ impl JoinQueue {
 		principal: Balance,
 	) -> Result<(), QueueRefused> {
 		let c = self.cohort_mut(round)?;
-		c.exiting = c.exiting.checked_add(principal).ok_or(QueueRefused::Overflow)?;
+		c.exiting = plus(c.exiting, principal)?;
 		c.exiting_members = c.exiting_members.saturating_add(1);
-		self.queued_exiting =
-			self.queued_exiting.checked_add(principal).ok_or(QueueRefused::Overflow)?;
+		self.queued_exiting = plus(self.queued_exiting, principal)?;
 		Ok(())
 	}
 
@@ -378,15 +384,14 @@ impl JoinQueue {
 		prepaid: Balance,
 	) -> Result<(), QueueRefused> {
 		let c = self.cohort_mut(round)?;
-		c.principal = c.principal.checked_sub(principal).ok_or(QueueRefused::Overflow)?;
-		c.prepaid = c.prepaid.checked_sub(prepaid).ok_or(QueueRefused::Overflow)?;
+		c.principal = minus(c.principal, principal)?;
+		c.prepaid = minus(c.prepaid, prepaid)?;
 		c.members = c.members.saturating_sub(1);
 		if c.members == 0 {
 			self.cohorts.retain(|c| c.round != round);
 		}
-		self.queued = self.queued.checked_sub(principal).ok_or(QueueRefused::Overflow)?;
-		self.queued_prepaid =
-			self.queued_prepaid.checked_sub(prepaid).ok_or(QueueRefused::Overflow)?;
+		self.queued = minus(self.queued, principal)?;
+		self.queued_prepaid = minus(self.queued_prepaid, prepaid)?;
 		Ok(())
 	}
 
@@ -397,11 +402,9 @@ impl JoinQueue {
 	) -> Result<Option<PendingActivation>, QueueRefused> {
 		let Some(i) = self.cohorts.iter().position(|c| c.round == round) else { return Ok(None) };
 		let c = self.cohorts.remove(i);
-		self.queued = self.queued.checked_sub(c.principal).ok_or(QueueRefused::Overflow)?;
-		self.queued_exiting =
-			self.queued_exiting.checked_sub(c.exiting).ok_or(QueueRefused::Overflow)?;
-		self.queued_prepaid =
-			self.queued_prepaid.checked_sub(c.prepaid).ok_or(QueueRefused::Overflow)?;
+		self.queued = minus(self.queued, c.principal)?;
+		self.queued_exiting = minus(self.queued_exiting, c.exiting)?;
+		self.queued_prepaid = minus(self.queued_prepaid, c.prepaid)?;
 		Ok(Some(c))
 	}
 }
@@ -735,7 +738,7 @@ mod tests {
 	fn the_fee_calendar_follows_periods_and_served_rounds() {
 		let mut c = FeeCalendar::starting(101, 5);
 		let end = c.next_period_end;
-		assert!(end >= 101 && end < 106);
+		assert!((101..106).contains(&end));
 		let r = c.settled(end, true, 5);
 		assert_eq!((r.period_end, r.next_end, r.served_total), (end, end + 5, 1));
 		assert_eq!(c.last_period_end, Some(end));
