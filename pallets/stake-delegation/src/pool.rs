@@ -366,8 +366,8 @@ impl<T: Config> Pallet<T> {
 		let activated = Self::activate(model, pool, round, period_end)?;
 		// After a close, what was recorded for this round counted shares no longer exposed:
 		// what is exposed is exactly the principal activated since (less what left).
-		// Only rounding dust left (every position that was exposed has gone, and the shares of
-		// the last one to take its cohort's shares left dust behind): no one is exposed.
+		// Only rounding dust left: whatever the round recorded (shares that have left since),
+		// no one is exposed to it.
 		let req = if pool.ledger.shares == pool.ledger.dust_shares {
 			0
 		} else if reset {

@@ -135,11 +135,17 @@ impl<T: Config> Pallet<T> {
 				a.members = a.members.saturating_sub(1);
 			},
 		}
-		if a.members == 0 && a.exit_members == 0 {
-			Activations::<T>::remove(model, d.first_round);
+		// Once every member who stays has taken its shares, what is left of the cohort's shares
+		// is rounding dust, whoever of its early leavers is still to take theirs (their shares
+		// are in their exit cohort, not among these).
+		if a.members == 0 && a.shares > 0 {
 			if a.epoch == pool.ledger.epoch {
 				pool.ledger.unclaimed_to_dust(a.shares).ok_or(Error::<T>::Overflow)?;
 			}
+			a.shares = 0;
+		}
+		if a.members == 0 && a.exit_members == 0 {
+			Activations::<T>::remove(model, d.first_round);
 		} else {
 			Activations::<T>::insert(model, d.first_round, a);
 		}
@@ -173,7 +179,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(principal <= terms.max_delegation, Error::<T>::AboveMaximum);
 		let mut pool = Pools::<T>::get(model).ok_or(Error::<T>::NoPool)?;
 		let recorded = Self::caught_up(model, &mut pool)?;
-		let params = Global::<T>::get().protocol;
+		let global = Global::<T>::get();
+		let params = global.protocol;
 
 		let exposed = Self::projected(&pool)?;
 		let projected = add::<T>(exposed, principal)?;
@@ -185,7 +192,7 @@ impl<T: Config> Pallet<T> {
 		// Concentration: settled value chain-wide and per owner, with this pool counted at
 		// everything it still has exposed plus the join, on both sides (other pools' queued
 		// joins count once they activate, which errs towards refusing).
-		let others = Global::<T>::get().total_value.saturating_sub(pool.tracked_value);
+		let others = global.total_value.saturating_sub(pool.tracked_value);
 		let total = add::<T>(others, projected)?;
 		if total >= params.caps_from_total {
 			ensure!(

@@ -400,7 +400,9 @@ fn a_round_recorded_with_a_cohorts_remainder_holds_no_bond_once_only_dust_is_lef
 		exit(DAVE, m, dave);
 		open_round();
 		assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(PAUPER), m));
-		assert_eq!(requirement_of(m, R + 6), 1, "the remainder's planck");
+		// The stayers took their shares as they asked to exit: the remainder is dust at once,
+		// and round 106 is recorded with nothing exposed (before, it counted the remainder).
+		assert_eq!(requirement_of(m, R + 6), 0);
 		resolve(m, R + 5, 200 * NMR, 0);
 		for (who, index) in [(ALICE, alice), (DAVE, dave), (BOB, bob)] {
 			assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(who), m, index));
@@ -411,5 +413,37 @@ fn a_round_recorded_with_a_cohorts_remainder_holds_no_bond_once_only_dust_is_lef
 		assert_ok!(StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, p.book.bond));
 		resolve(m, R + 6, 1, 1);
 		assert_eq!((settled_requirement(m, R + 6), pool(m).book.debt), (0, 0));
+	});
+}
+
+#[test]
+fn an_early_leaver_who_has_not_withdrawn_keeps_no_remainder_exposed() {
+	// Found by a helper reviewing the fix above: the cohort's remainder became dust only when
+	// its early leavers had taken their shares too, though theirs are in their exit cohort.
+	build_and_execute(|| {
+		let m = model_with(free_terms(), 1_000 * NMR);
+		let carol = join(CHARLIE, m, 1_000 * NMR, 0);
+		run_rounds(m, R + 2, |_| 100);
+		exit(CHARLIE, m, carol);
+		let alice = join(ALICE, m, 100 * NMR, 0);
+		let dave = join(DAVE, m, 100 * NMR, 0);
+		let bob = join(BOB, m, 100 * NMR, 0);
+		open_until(R + 4);
+		exit(BOB, m, bob);
+		run_rounds(m, R + 4, |_| 0);
+		open_round();
+		exit(ALICE, m, alice);
+		exit(DAVE, m, dave);
+		run_rounds(m, R + 8, |_| 0);
+		for (who, index) in [(ALICE, alice), (DAVE, dave)] {
+			assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(who), m, index));
+		}
+		// Bob is owed a fixed amount from the exit pot and exposed to nothing.
+		assert!(matches!(delegation(BOB, m, bob).stage, Stage::QueuedExit { .. }));
+		let p = pool(m);
+		assert_eq!((p.ledger.shares, p.ledger.dust_shares, p.delegations), (1, 1, 1));
+		assert_eq!(StakeDelegation::requirement_next(&p), Ok(0));
+		assert_ok!(StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, p.book.bond));
+		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(BOB), m, bob));
 	});
 }
