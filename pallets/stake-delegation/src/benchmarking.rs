@@ -231,6 +231,15 @@ fn worst_settlement<T: Config>(d: u32) -> (ModelId, T::AccountId, RoundIndex) {
 	settle_through::<T>(m, r - 1);
 	assert_eq!(PreExits::<T>::get(m, r).len() as u32, MAX_PRE_EXITS.min(d));
 	assert!(Cohorts::<T>::get(m, r).exit_shares > 0, "an exit cohort leaves at r");
+	// Two records an earlier restart skipped, removed with this settlement.
+	for stale in 1..=2 {
+		Cohorts::<T>::insert(m, stale, RoundCohort { req: Some(NMR), ..Default::default() });
+	}
+	Pools::<T>::mutate(m, |p| {
+		if let Some(p) = p {
+			p.recorder.stale = Some((1, 3));
+		}
+	});
 	// The most rounds for the settlement to record.
 	let now = Delegation::<T>::current_round();
 	set_round::<T>(now + T::MaxCatchUp::get());

@@ -163,11 +163,14 @@ mod checks {
 			let mut exits_after_next: u128 = 0;
 			let mut exit_members: BTreeMap<RoundIndex, u32> = BTreeMap::new();
 			for (round, c) in Cohorts::<T>::iter_prefix(model) {
-				// A restarted idle pool may keep stale requirement records of rounds it never
-				// settles (see `restart_at`); exits are never among them.
+				// A restarted idle pool keeps the records of rounds it skipped until they are
+				// pruned (see `restart_at`); other records of settled rounds hold no exits.
+				ensure!(round <= pool.recorder.furthest, "cohort record beyond the furthest");
 				let holds_exits = c.exit_shares > 0 || c.exit_principal > 0 || c.exit_members > 0;
 				ensure!(
-					!holds_exits || pool.last_finalised.is_none_or(|l| round > l),
+					!holds_exits
+						|| pool.last_finalised.is_none_or(|l| round > l)
+						|| (pool.recorder.is_stale(round) && c.exit_epoch < epoch),
 					"cohort record of a settled round"
 				);
 				ensure!(

@@ -431,6 +431,11 @@ pub struct RoundRecorder {
 	/// run `(last round it covers, requirement)`: its first entry is the most any open round
 	/// still needs from the bond.
 	pub open_reqs: BoundedVec<(RoundIndex, Balance), ConstU32<MAX_OPEN_REQS>>,
+	/// The latest round a cohort record may have been written for.
+	pub furthest: RoundIndex,
+	/// Rounds `(from, to)` whose cohort records an idle pool's restart left behind (they are
+	/// never settled): removed a few at each settled round.
+	pub stale: Option<(RoundIndex, RoundIndex)>,
 }
 
 impl RoundRecorder {
@@ -470,6 +475,37 @@ impl RoundRecorder {
 		while self.open_reqs.first().is_some_and(|(r, _)| *r <= round) {
 			self.open_reqs.remove(0);
 		}
+	}
+
+	/// A cohort record is written for `round`.
+	pub fn note_record(&mut self, round: RoundIndex) {
+		self.furthest = self.furthest.max(round);
+	}
+
+	/// The pool restarts at `next` after expecting `expected`: the records of the rounds it
+	/// skips are never settled, so they join the stale range.
+	pub fn skip_to(&mut self, expected: RoundIndex, next: RoundIndex) {
+		let to = next.saturating_sub(1).min(self.furthest);
+		if expected > to {
+			return;
+		}
+		self.stale = Some(match self.stale {
+			Some((from, old_to)) => (from.min(expected), old_to.max(to)),
+			None => (expected, to),
+		});
+	}
+
+	/// Up to `max` rounds of the stale range to remove now, oldest first.
+	pub fn take_stale(&mut self, max: u32) -> core::ops::Range<RoundIndex> {
+		let Some((from, to)) = self.stale else { return 0..0 };
+		let end = from.saturating_add(max).min(to.saturating_add(1));
+		self.stale = (end <= to).then_some((end, to));
+		from..end
+	}
+
+	/// Whether `round`'s record is in the stale range.
+	pub fn is_stale(&self, round: RoundIndex) -> bool {
+		self.stale.is_some_and(|(from, to)| from <= round && round <= to)
 	}
 
 	/// Whether `round`'s recorded requirement is stale (recorded with shares an epoch close
@@ -800,6 +836,28 @@ mod tests {
 		assert!(r.in_reset(30) && !r.in_reset(31) && r.open_requirement() == 0);
 		r.reset_from(31);
 		assert_eq!(r.reset_through, None);
+	}
+
+	#[test]
+	fn records_a_restart_skips_are_removed_a_few_at_a_time() {
+		let mut r = RoundRecorder::through(40);
+		r.note_record(45);
+		r.note_record(43);
+		assert_eq!(r.furthest, 45);
+		// Expecting 38, restarting at 50: rounds 38..=45 may hold records.
+		r.skip_to(38, 50);
+		assert_eq!(r.stale, Some((38, 45)));
+		// Restarting forward again merges the ranges; nothing beyond `furthest` is stale.
+		r.skip_to(50, 60);
+		assert_eq!(r.stale, Some((38, 45)));
+		assert!(r.is_stale(44) && !r.is_stale(46));
+		assert_eq!(r.take_stale(2), 38..40);
+		assert_eq!(r.take_stale(5), 40..45);
+		assert_eq!(r.take_stale(2), 45..46);
+		assert_eq!((r.stale, r.take_stale(2)), (None, 0..0));
+		// A restart backwards skips nothing.
+		r.skip_to(60, 50);
+		assert_eq!(r.stale, None);
 	}
 
 	/// A step of the property test: what a pool does to its ledger.

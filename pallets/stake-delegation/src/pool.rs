@@ -136,6 +136,9 @@ impl<T: Config> Pallet<T> {
 	/// recorded before an epoch close paid their shares out. Those of rounds before `next` are
 	/// never read again; `try_state` allows them.)
 	fn restart_at(model: &ModelId, pool: &mut Pool<T::AccountId>, next: RoundIndex) {
+		if let Some(expected) = Self::next_to_settle(pool) {
+			pool.recorder.skip_to(expected, next);
+		}
 		pool.last_finalised = next.checked_sub(1);
 		pool.history_from = pool.history_from.min(next);
 		pool.recorder.reset_from(next);
@@ -198,6 +201,7 @@ impl<T: Config> Pallet<T> {
 		// A round nothing is exposed to and nothing leaves at needs no record.
 		if cohort != (RoundCohort { req: Some(0), ..Default::default() }) {
 			Cohorts::<T>::insert(model, n, cohort);
+			pool.recorder.note_record(n);
 		}
 		pool.recorder.recorded_through = n;
 		Ok(true)
@@ -456,6 +460,10 @@ impl<T: Config> Pallet<T> {
 				next_end: calendar.next_end,
 			},
 		);
+		// Records a restart skipped are never settled: two go each round.
+		for stale in pool.recorder.take_stale(2) {
+			Cohorts::<T>::remove(model, stale);
+		}
 		// Keep the latest `HistoryDepth` rounds; two a round, so that pruning catches up after
 		// a restart skipped rounds.
 		let keep_from = round.saturating_add(1).saturating_sub(T::HistoryDepth::get());
@@ -513,6 +521,7 @@ impl<T: Config> Pallet<T> {
 			for (last, principal, members) in PreExits::<T>::take(model, round) {
 				let shares = pool.ledger.mint_exiting(principal).ok_or(Error::<T>::Overflow)?;
 				let leaves_reset = reset && pool.recorder.in_reset(last);
+				pool.recorder.note_record(last);
 				Cohorts::<T>::try_mutate(model, last, |c| -> Result<(), DispatchError> {
 					Self::reset_exit_epoch(c, epoch);
 					c.exit_principal = sub::<T>(c.exit_principal, principal)?;

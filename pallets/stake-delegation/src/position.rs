@@ -354,6 +354,7 @@ impl<T: Config> Pallet<T> {
 				}
 				Ok(())
 			})?;
+			pool.recorder.note_record(last_round);
 			Cohorts::<T>::try_mutate(model, last_round, |c| -> Result<(), DispatchError> {
 				c.exit_principal = add::<T>(c.exit_principal, d.principal)?;
 				Ok(())
@@ -376,6 +377,7 @@ impl<T: Config> Pallet<T> {
 				return Self::leave_now(who, model, index, d, pool, freed);
 			}
 			let epoch = pool.ledger.epoch;
+			pool.recorder.note_record(last_round);
 			Cohorts::<T>::try_mutate(model, last_round, |c| -> Result<(), DispatchError> {
 				Self::reset_exit_epoch(c, epoch);
 				c.exit_shares = add::<T>(c.exit_shares, d.shares)?;
@@ -723,6 +725,7 @@ impl<T: Config> Pallet<T> {
 			return Ok(());
 		}
 		let epoch = pool.ledger.epoch;
+		pool.recorder.note_record(last_round);
 		Cohorts::<T>::try_mutate(model, last_round, |c| -> Result<(), DispatchError> {
 			Self::reset_exit_epoch(c, epoch);
 			c.exit_shares = add::<T>(c.exit_shares, shares)?;

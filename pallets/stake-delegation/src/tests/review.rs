@@ -447,3 +447,33 @@ fn an_early_leaver_who_has_not_withdrawn_keeps_no_remainder_exposed() {
 		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(BOB), m, bob));
 	});
 }
+
+#[test]
+fn records_a_restarted_pool_skips_are_pruned() {
+	// Found by the fuzzer: an exit cohort recorded for a round after an epoch close outlived
+	// its positions (paid at the close); the pool, idle, was unwatched and watched again later
+	// and restarted past that round, which it then never settled: the record stayed for ever.
+	build_and_execute(|| {
+		let m = bonded_model();
+		let alice = join(ALICE, m, 1_000 * NMR, 10); // rounds 102..=111
+		open_until(R + 2);
+		resolve_through(m, R + 1, 0);
+		exit(ALICE, m, alice);
+		resolve(m, R + 2, 1_000 * NMR, -(1_000 * NMR as i128 - 1_000_000_000));
+		assert_eq!(pool(m).ledger.epoch, 1);
+		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, alice));
+		assert!(Cohorts::<Test>::get(m, R + 11).exit_members > 0);
+		oracle_unwatch(m);
+		open_until(R + 20);
+		oracle_watch(m, None);
+		// The owner's next call finds the pool idle and restarts it at the oracle's next round.
+		assert_ok!(StakeDelegation::unbond(RuntimeOrigin::signed(OWNER), m, NMR));
+		assert_eq!(pool(m).last_finalised, Some(R + 20));
+		assert_eq!(pool(m).recorder.stale, Some((R + 3, R + 11)));
+		StakeDelegation::do_try_state().unwrap();
+		// Two records a settled round go.
+		run_rounds(m, R + 25, |_| 0);
+		assert!(!Cohorts::<Test>::contains_key(m, R + 11));
+		assert_eq!(pool(m).recorder.stale, None);
+	});
+}
