@@ -342,22 +342,28 @@ fn a_pool_whose_last_shares_leave_at_price_zero_takes_new_stakers_at_one() {
 	});
 }
 
+/// Alice commits 1,000 NMR for rounds 102..=111 and asks to exit once round 102 has opened
+/// (her exit waits for her cohort to activate and her commitment to end); round 102 activates
+/// her cohort and takes all but a planck per million NMR: the epoch closes. Returns her index.
+fn committed_exit_caught_by_a_close(m: ModelId) -> DelegationIndex {
+	let alice = join(ALICE, m, 1_000 * NMR, 10);
+	open_until(R + 2);
+	resolve_through(m, R + 1, 0);
+	exit(ALICE, m, alice);
+	assert_eq!(delegation(ALICE, m, alice).stage, Stage::QueuedExit { last_round: R + 11 });
+	resolve(m, R + 2, 1_000 * NMR, -(1_000 * NMR as i128 - 1_000_000_000));
+	assert_eq!(pool(m).ledger.epoch, 1);
+	alice
+}
+
 #[test]
 fn an_exit_asked_before_activation_and_caught_by_a_close_is_paid_at_the_close() {
 	// Found by the fuzzer: the books valued such an exit at the exit price a later epoch
 	// recorded for the same round, not at the close its shares were paid out at.
 	build_and_execute(|| {
 		let m = bonded_model();
-		let alice = join(ALICE, m, 1_000 * NMR, 10); // rounds 102..=111
-		open_until(R + 2);
-		resolve_through(m, R + 1, 0);
-		// Round 102 has opened: Alice's exit waits for her cohort to activate and for her
-		// commitment to end.
-		exit(ALICE, m, alice);
-		assert_eq!(delegation(ALICE, m, alice).stage, Stage::QueuedExit { last_round: R + 11 });
+		let alice = committed_exit_caught_by_a_close(m);
 		let bob = join(BOB, m, 500 * NMR, 0); // first round 104
-										// Round 102 activates her cohort and takes all but a planck per million NMR.
-		resolve(m, R + 2, 1_000 * NMR, -(1_000 * NMR as i128 - 1_000_000_000));
 		let close = EpochCloses::<Test>::get(m, 0).unwrap();
 		assert_eq!((pool(m).ledger.epoch, close.round), (1, R + 2));
 		// The new epoch records its own exit at round 111, at its own price.
@@ -375,6 +381,28 @@ fn an_exit_asked_before_activation_and_caught_by_a_close_is_paid_at_the_close() 
 	});
 }
 
+/// At a price of 1.01 (Carol's gain, Carol gone), Alice and Dave join and stay, Bob joins
+/// and asks to exit before the cohort activates at round 104; once 105 has opened Alice and
+/// Dave ask to exit too (taking their shares). The stayers' cohort shares exceed theirs by one
+/// share (the remainder). Returns `(m, alice, dave, bob)`.
+fn stayers_and_an_early_leaver() -> (ModelId, DelegationIndex, DelegationIndex, DelegationIndex) {
+	let m = model_with(free_terms(), 1_000 * NMR);
+	let carol = join(CHARLIE, m, 1_000 * NMR, 0);
+	run_rounds(m, R + 2, |_| 100);
+	exit(CHARLIE, m, carol);
+	assert_eq!((pool(m).ledger.shares, pool(m).ledger.price), (0, ONE + ONE / 100));
+	let alice = join(ALICE, m, 100 * NMR, 0);
+	let dave = join(DAVE, m, 100 * NMR, 0);
+	let bob = join(BOB, m, 100 * NMR, 0);
+	open_until(R + 4);
+	exit(BOB, m, bob);
+	run_rounds(m, R + 4, |_| 0);
+	open_round();
+	exit(ALICE, m, alice);
+	exit(DAVE, m, dave);
+	(m, alice, dave, bob)
+}
+
 #[test]
 fn a_round_recorded_with_a_cohorts_remainder_holds_no_bond_once_only_dust_is_left() {
 	// Found by the fuzzer: a round recorded while a cohort's shares were not all taken counted
@@ -382,22 +410,7 @@ fn a_round_recorded_with_a_cohorts_remainder_holds_no_bond_once_only_dust_is_lef
 	// the round, not yet finalised, still kept a planck of bond, so the owner of an idle pool
 	// could not unbond all of it.
 	build_and_execute(|| {
-		let m = model_with(free_terms(), 1_000 * NMR);
-		let carol = join(CHARLIE, m, 1_000 * NMR, 0);
-		run_rounds(m, R + 2, |_| 100);
-		exit(CHARLIE, m, carol);
-		assert_eq!((pool(m).ledger.shares, pool(m).ledger.price), (0, ONE + ONE / 100));
-		// Two members who stay and one who leaves before activation, at a price of 1.01: the
-		// stayers' cohort shares exceed theirs by one (the remainder).
-		let alice = join(ALICE, m, 100 * NMR, 0);
-		let dave = join(DAVE, m, 100 * NMR, 0);
-		let bob = join(BOB, m, 100 * NMR, 0);
-		open_until(R + 4);
-		exit(BOB, m, bob);
-		run_rounds(m, R + 4, |_| 0);
-		open_round();
-		exit(ALICE, m, alice);
-		exit(DAVE, m, dave);
+		let (m, alice, dave, bob) = stayers_and_an_early_leaver();
 		open_round();
 		assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(PAUPER), m));
 		// The stayers took their shares as they asked to exit: the remainder is dust at once,
@@ -421,19 +434,7 @@ fn an_early_leaver_who_has_not_withdrawn_keeps_no_remainder_exposed() {
 	// Found by a helper reviewing the fix above: the cohort's remainder became dust only when
 	// its early leavers had taken their shares too, though theirs are in their exit cohort.
 	build_and_execute(|| {
-		let m = model_with(free_terms(), 1_000 * NMR);
-		let carol = join(CHARLIE, m, 1_000 * NMR, 0);
-		run_rounds(m, R + 2, |_| 100);
-		exit(CHARLIE, m, carol);
-		let alice = join(ALICE, m, 100 * NMR, 0);
-		let dave = join(DAVE, m, 100 * NMR, 0);
-		let bob = join(BOB, m, 100 * NMR, 0);
-		open_until(R + 4);
-		exit(BOB, m, bob);
-		run_rounds(m, R + 4, |_| 0);
-		open_round();
-		exit(ALICE, m, alice);
-		exit(DAVE, m, dave);
+		let (m, alice, dave, bob) = stayers_and_an_early_leaver();
 		run_rounds(m, R + 8, |_| 0);
 		for (who, index) in [(ALICE, alice), (DAVE, dave)] {
 			assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(who), m, index));
@@ -455,12 +456,7 @@ fn records_a_restarted_pool_skips_are_pruned() {
 	// and restarted past that round, which it then never settled: the record stayed for ever.
 	build_and_execute(|| {
 		let m = bonded_model();
-		let alice = join(ALICE, m, 1_000 * NMR, 10); // rounds 102..=111
-		open_until(R + 2);
-		resolve_through(m, R + 1, 0);
-		exit(ALICE, m, alice);
-		resolve(m, R + 2, 1_000 * NMR, -(1_000 * NMR as i128 - 1_000_000_000));
-		assert_eq!(pool(m).ledger.epoch, 1);
+		let alice = committed_exit_caught_by_a_close(m);
 		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, alice));
 		assert!(Cohorts::<Test>::get(m, R + 11).exit_members > 0);
 		oracle_unwatch(m);
