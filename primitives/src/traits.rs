@@ -145,13 +145,31 @@ pub enum RoundReturn {
 	},
 }
 
-/// Told by the oracle when a model's round is final (rounds of a model arrive strictly in
-/// order). The stake-delegation pallet settles the pool here.
+/// Told by the oracle what changes for money: a model's round is final (rounds of a model
+/// arrive strictly in order), a round opened, a model is watched or no longer. The
+/// stake-delegation pallet settles the pool on a result and keeps its own copy of the round
+/// clock and of each pool's watch state, so that a join reads neither from the oracle.
 pub trait OnRoundFinalized {
 	/// `model`'s round `round` is final with `result`.
 	fn on_round_finalized(model: &ModelId, round: RoundIndex, result: &RoundReturn);
 	/// The most [`Self::on_round_finalized`] can weigh.
 	fn weight() -> Weight;
+	/// Round `round` opened (rounds open in increasing order; the first call is the chain's
+	/// first round).
+	fn on_round_opened(_round: RoundIndex) {}
+	/// The most [`Self::on_round_opened`] can weigh.
+	fn opened_weight() -> Weight {
+		Weight::zero()
+	}
+	/// The oracle follows `model` from now on; `next` is the first round it will finalise
+	/// (`None`: the chain's first round, not yet opened).
+	fn on_watched(_model: &ModelId, _next: Option<RoundIndex>) {}
+	/// The oracle no longer follows `model`.
+	fn on_unwatched(_model: &ModelId) {}
+	/// The most [`Self::on_watched`] or [`Self::on_unwatched`] can weigh.
+	fn watch_weight() -> Weight {
+		Weight::zero()
+	}
 }
 
 impl OnRoundFinalized for () {

@@ -69,6 +69,9 @@ fn open_rounds_until<T: Config>(latest: RoundIndex) {
 	}
 	FirstRound::<T>::put(latest.saturating_sub(depth));
 	LatestRound::<T>::put(latest);
+	// The listener keeps its copy of the clock, as if the rounds had opened one by one.
+	T::OnRoundFinalized::on_round_opened(latest.saturating_sub(depth));
+	T::OnRoundFinalized::on_round_opened(latest);
 }
 
 /// A verified model watched from round `latest` with a full history before it (its result in

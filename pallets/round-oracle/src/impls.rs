@@ -172,6 +172,7 @@ impl<T: Config> Pallet<T> {
 				if FirstRound::<T>::get().is_none() {
 					FirstRound::<T>::put(round);
 				}
+				T::OnRoundFinalized::on_round_opened(round);
 				if let Some(old) = round.checked_sub(T::HistoryDepth::get()) {
 					Rounds::<T>::remove(old);
 				}
@@ -235,6 +236,7 @@ impl<T: Config> Pallet<T> {
 		Progress::<T>::insert(model, ModelProgress { next_round: from_round, slot });
 		WatchSlots::<T>::insert(slot, model);
 		WatchCount::<T>::put(slot + 1);
+		T::OnRoundFinalized::on_watched(&model, from_round.or_else(FirstRound::<T>::get));
 		Self::deposit_event(Event::ModelWatched { model, from_round });
 		Ok(())
 	}
@@ -263,6 +265,7 @@ impl<T: Config> Pallet<T> {
 		// A watched model keeps at most `HistoryDepth` results (each one finalised prunes the
 		// one `HistoryDepth` rounds older), so this removes them all.
 		let removed = Results::<T>::clear_prefix(model, T::HistoryDepth::get(), None).unique;
+		T::OnRoundFinalized::on_unwatched(&model);
 		Self::deposit_event(Event::ModelUnwatched { model });
 		Ok(removed)
 	}
@@ -312,13 +315,22 @@ impl<T: Config> Pallet<T> {
 	pub fn reports_weight(reports: &[ReportOf<T>]) -> Weight {
 		reports.iter().fold(Weight::zero(), |w, r| {
 			w.saturating_add(match r {
-				Report::RoundOpened { .. } => T::WeightInfo::report_round_opened(),
+				Report::RoundOpened { .. } => T::WeightInfo::report_round_opened()
+					.saturating_add(T::OnRoundFinalized::opened_weight()),
 				Report::RoundResult { .. } => {
 					T::WeightInfo::report_result().saturating_add(T::OnRoundFinalized::weight())
 				},
-				Report::Ownership { .. } => T::WeightInfo::report_ownership(),
+				Report::Ownership { .. } => T::WeightInfo::report_ownership()
+					.saturating_add(T::OnRoundFinalized::watch_weight()),
 			})
 		})
+	}
+
+	/// The most the listener can weigh when any one report is finalised.
+	pub fn listener_weight() -> Weight {
+		T::OnRoundFinalized::weight()
+			.max(T::OnRoundFinalized::opened_weight())
+			.max(T::OnRoundFinalized::watch_weight())
 	}
 
 	/// Checks the oracle's invariants.

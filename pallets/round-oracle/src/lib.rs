@@ -455,7 +455,7 @@ pub mod pallet {
 		/// `BadOrigin`, `NoPendingReports`, `UnknownCandidate`, `AlreadyFinal`, and any check
 		/// the report fails now (e.g. `OutOfOrder`).
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::resolve_conflict())]
+		#[pallet::weight(T::WeightInfo::resolve_conflict().saturating_add(Pallet::<T>::listener_weight()))]
 		pub fn resolve_conflict(
 			origin: OriginFor<T>,
 			subject: Subject,
@@ -493,7 +493,7 @@ pub mod pallet {
 		/// still in the history nor the one after the latest), `AlreadyWatched`,
 		/// `TooManyWatched`.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::watch_model())]
+		#[pallet::weight(T::WeightInfo::watch_model().saturating_add(T::OnRoundFinalized::watch_weight()))]
 		pub fn watch_model(
 			origin: OriginFor<T>,
 			model: ModelId,
@@ -520,7 +520,10 @@ pub mod pallet {
 		/// `NotWatched`, `StillRegistered` (signed origin, model still registered),
 		/// `HasObligations` (delegations, an exit pot or unsettled fees wait for its rounds).
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::unwatch_model(T::HistoryDepth::get()))]
+		#[pallet::weight(
+			T::WeightInfo::unwatch_model(T::HistoryDepth::get())
+				.saturating_add(T::OnRoundFinalized::watch_weight())
+		)]
 		pub fn unwatch_model(origin: OriginFor<T>, model: ModelId) -> DispatchResultWithPostInfo {
 			if T::GovernanceOrigin::try_origin(origin.clone()).is_err() {
 				ensure_signed(origin)?;
@@ -529,7 +532,9 @@ pub mod pallet {
 			}
 			ensure!(!T::Delegations::has_obligations(&model), Error::<T>::HasObligations);
 			let removed = Self::unwatch(model)?;
-			Ok(Some(T::WeightInfo::unwatch_model(removed)).into())
+			let weight = T::WeightInfo::unwatch_model(removed)
+				.saturating_add(T::OnRoundFinalized::watch_weight());
+			Ok(Some(weight).into())
 		}
 	}
 }

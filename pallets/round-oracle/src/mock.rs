@@ -118,6 +118,15 @@ impl pallet_model_registry::BenchmarkHelper<AccountId> for RegistryBenchHelper {
 thread_local! {
 	static FINALISED: RefCell<Vec<(ModelId, RoundIndex, RoundReturn)>> = const { RefCell::new(Vec::new()) };
 	static OBLIGED: RefCell<Vec<ModelId>> = const { RefCell::new(Vec::new()) };
+	static TOLD: RefCell<Vec<Told>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What the oracle told the stand-in besides results.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Told {
+	Opened(RoundIndex),
+	Watched(ModelId, Option<RoundIndex>),
+	Unwatched(ModelId),
 }
 
 /// Stands in for the stake-delegation pallet: records what it is told.
@@ -125,6 +134,10 @@ pub struct Settlement;
 impl Settlement {
 	pub fn take() -> Vec<(ModelId, RoundIndex, RoundReturn)> {
 		FINALISED.with(|f| core::mem::take(&mut *f.borrow_mut()))
+	}
+	/// The clock and watch changes told since the last call.
+	pub fn take_told() -> Vec<Told> {
+		TOLD.with(|t| core::mem::take(&mut *t.borrow_mut()))
 	}
 	/// Whether stakers' money depends on `model` (a delegation in it, or not).
 	pub fn set_obligations(model: ModelId, obliged: bool) {
@@ -157,6 +170,15 @@ impl OnRoundFinalized for Settlement {
 	}
 	fn weight() -> Weight {
 		Weight::from_parts(1_000, 0)
+	}
+	fn on_round_opened(round: RoundIndex) {
+		TOLD.with(|t| t.borrow_mut().push(Told::Opened(round)));
+	}
+	fn on_watched(model: &ModelId, next: Option<RoundIndex>) {
+		TOLD.with(|t| t.borrow_mut().push(Told::Watched(*model, next)));
+	}
+	fn on_unwatched(model: &ModelId) {
+		TOLD.with(|t| t.borrow_mut().push(Told::Unwatched(*model)));
 	}
 }
 

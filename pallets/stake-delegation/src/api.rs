@@ -126,7 +126,8 @@ impl<T: Config> Pallet<T> {
 		let fixed = terms.fixed_fee_per_round(principal);
 		let prepaid =
 			if term_rounds == 0 { 0 } else { maths::prepaid_fee(fixed, term_rounds, discount)? };
-		let lag = Global::<T>::get().protocol.activation_lag;
+		let global = Global::<T>::get();
+		let (lag, current) = (global.protocol.activation_lag, global.clock.latest);
 		let pool = Pools::<T>::get(model);
 		let projected = pool.as_ref().and_then(|p| Self::projected(p).ok()).unwrap_or(0);
 		// The same checks `delegate` makes, on a scratch copy of the state, for a staker who
@@ -143,10 +144,10 @@ impl<T: Config> Pallet<T> {
 				});
 		Some(Quote {
 			terms_version: version,
-			first_round: Self::current_round()
-				.saturating_add(1)
-				.saturating_add(lag)
-				.max(T::Rounds::next_result(&model).unwrap_or(0)),
+			first_round: match &pool {
+				Some(p) => Self::first_round_of(p, current, lag),
+				None => current.saturating_add(1).saturating_add(lag),
+			},
 			fixed_fee_per_round: fixed,
 			performance_fee: terms.performance_fee(principal),
 			discount,

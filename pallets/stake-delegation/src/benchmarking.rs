@@ -529,5 +529,37 @@ mod benchmarks {
 		);
 	}
 
+	/// The oracle opened a round: the pallet's copy of the clock moves.
+	#[benchmark]
+	fn on_round_opened() {
+		set_round::<T>(BASE);
+		#[block]
+		{
+			<Delegation<T> as OnRoundFinalized>::on_round_opened(BASE + 1);
+		}
+		assert_eq!(Delegation::<T>::current_round(), BASE + 1);
+	}
+
+	/// The oracle watches a model again whose idle pool expected an earlier round (the most
+	/// either watch hook does): the pool takes delegations again and restarts at the round
+	/// the oracle finalises first, its skipped rounds kept for pruning.
+	#[benchmark]
+	fn on_watched() {
+		let (m, _) = bonded_model::<T>(1);
+		Pools::<T>::mutate(m, |p| {
+			if let Some(p) = p {
+				p.watched = false;
+			}
+		});
+		set_round::<T>(BASE + 10);
+		#[block]
+		{
+			<Delegation<T> as OnRoundFinalized>::on_watched(&m, Some(BASE + 10));
+		}
+		let pool = Pools::<T>::get(m).expect("pool");
+		assert!(pool.watched);
+		assert_eq!(Delegation::<T>::next_to_settle(&pool), Some(BASE + 10));
+	}
+
 	impl_benchmark_test_suite!(Delegation, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -26,6 +26,32 @@ impl<T: Config> OnRoundFinalized for Pallet<T> {
 		let close = T::WeightInfo::on_round_finalized_close(10_000);
 		gain.max(close).saturating_mul(2)
 	}
+
+	fn on_round_opened(round: RoundIndex) {
+		Global::<T>::mutate(|g| g.clock = g.clock.opened(round));
+	}
+
+	fn opened_weight() -> Weight {
+		T::WeightInfo::on_round_opened()
+	}
+
+	/// The pool follows the oracle: it takes delegations again, and an idle pool (one that was
+	/// unwatched, or a re-registered model's) restarts at the round the oracle finalises first.
+	fn on_watched(model: &ModelId, next: Option<RoundIndex>) {
+		if let Some(mut pool) = Pools::<T>::get(model) {
+			pool.watched = true;
+			Self::align_idle_at(model, &mut pool, next);
+			Pools::<T>::insert(model, pool);
+		}
+	}
+
+	fn on_unwatched(model: &ModelId) {
+		Pools::<T>::mutate_extant(model, |pool| pool.watched = false);
+	}
+
+	fn watch_weight() -> Weight {
+		T::WeightInfo::on_watched()
+	}
 }
 
 impl<T: Config> DelegationInspect<T::AccountId> for Pallet<T> {
@@ -127,6 +153,12 @@ mod checks {
 			for model in by_model.keys() {
 				ensure!(Pools::<T>::contains_key(model), "delegation without a pool");
 			}
+			let clock = Global::<T>::get().clock;
+			ensure!(
+				clock.latest == T::Rounds::current_round()
+					&& clock.first == T::Rounds::first_round(),
+				"the round clock differs from the oracle's"
+			);
 			for (owner, bond) in &bonds {
 				let held = T::Currency::balance_on_hold(&HoldReason::OwnerBond.into(), owner);
 				ensure!(held == *bond, "bond holds differ from the pools' bonds");
@@ -403,6 +435,10 @@ mod checks {
 
 			// The pool and the oracle agree on the next round: a pool with anything exposed is
 			// watched and expects exactly the oracle's next result for its model.
+			ensure!(
+				pool.watched == T::Rounds::watches(model),
+				"the pool's watch state differs from the oracle's"
+			);
 			if !Self::is_idle(pool) {
 				let next = T::Rounds::next_result(model);
 				ensure!(next.is_some(), "a pool with positions whose model is not watched");

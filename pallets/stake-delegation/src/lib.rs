@@ -559,10 +559,9 @@ pub mod pallet {
 		///
 		/// ### Errors
 		/// `BelowProtocolMinimum`, `UnknownModel`, `ModelNotActive`, `ModelUnderBonded`,
-		/// `ModelSuspended`, `ModelRetiring`, `ModelNotWatched`, `NoRoundsYet`, `NoTerms`,
-		/// `TermsChanged`,
+		/// `ModelSuspended`, `ModelRetiring`, `NoRoundsYet`, `NoTerms`, `TermsChanged`,
 		/// `DocumentChanged`, `CommitmentNotOffered`, `BelowMinimum`, `AboveMaximum`, `NoPool`,
-		/// `CatchUpRequired`, `CapacityExceeded`, `InsufficientBond`, `ModelConcentration`,
+		/// `ModelNotWatched`, `CatchUpRequired`, `CapacityExceeded`, `InsufficientBond`, `ModelConcentration`,
 		/// `OperatorConcentration`, `TooManyPendingCohorts`, `TooManyVersionsInUse`,
 		/// `InsufficientBalance`, `Overflow`.
 		#[pallet::call_index(0)]

@@ -2,7 +2,10 @@
 //! round clock the tests move and the oracle's finalisations called directly.
 
 use crate as pallet_stake_delegation;
-use crate::{CurrentFeeCaps, GovernanceParams, ModelId, ProtocolParams, RoundClock, RoundIndex};
+use crate::{
+	CurrentFeeCaps, GovernanceParams, ModelId, OnRoundFinalized, ProtocolParams, RoundClock,
+	RoundClockCopy, RoundIndex,
+};
 use polkadot_sdk::{
 	frame_support::{
 		self, derive_impl, parameter_types,
@@ -63,7 +66,6 @@ impl pallet_balances::Config for Test {
 
 parameter_types! {
 	pub static CurrentRound: RoundIndex = START_ROUND;
-	pub static Unwatched: bool = false;
 	pub static FirstRound: Option<RoundIndex> = Some(START_ROUND);
 	/// A round whose result the pallet fails to apply (a forced error).
 	pub static FailReturn: Option<RoundIndex> = None;
@@ -78,21 +80,38 @@ thread_local! {
 
 /// The oracle's next round for `model`, as the real oracle reports it.
 pub fn oracle_next(model: &ModelId) -> Option<RoundIndex> {
-	if Unwatched::get() {
-		return None;
-	}
 	WATCH.with(|w| w.borrow().get(model).copied()).unwrap_or_else(FirstRound::get)
 }
 
-/// The oracle stops following `model`.
+/// The oracle stops following `model`, and tells the pallet as the real one does.
 pub fn oracle_unwatch(model: ModelId) {
 	WATCH.with(|w| w.borrow_mut().insert(model, None));
+	<StakeDelegation as OnRoundFinalized>::on_unwatched(&model);
 }
 
-/// The oracle follows `model` from `from` (`None`: the round after the latest opened).
+/// The oracle follows `model` from `from` (`None`: the round after the latest opened), and
+/// tells the pallet as the real one does.
 pub fn oracle_watch(model: ModelId, from: Option<RoundIndex>) {
 	let from = from.unwrap_or(CurrentRound::get() + 1);
 	WATCH.with(|w| w.borrow_mut().insert(model, Some(from)));
+	<StakeDelegation as OnRoundFinalized>::on_watched(&model, Some(from));
+}
+
+/// Sets the oracle's clock, and the pallet's copy of it, to `latest` and `first` (tests that
+/// go back to before the first round; others open rounds one by one with `open_round`).
+pub fn set_clock(latest: RoundIndex, first: Option<RoundIndex>) {
+	CurrentRound::set(latest);
+	FirstRound::set(first);
+	crate::Global::<Test>::mutate(|g| g.clock = RoundClockCopy { latest, first });
+}
+
+/// The oracle opens round `round` and tells the pallet as the real one does.
+pub fn oracle_open(round: RoundIndex) {
+	CurrentRound::set(round);
+	if FirstRound::get().is_none() {
+		FirstRound::set(Some(round));
+	}
+	<StakeDelegation as OnRoundFinalized>::on_round_opened(round);
 }
 
 /// The oracle finalised `model`'s next round.
@@ -112,7 +131,7 @@ impl RoundClock for Clock {
 		CurrentRound::get()
 	}
 	fn watches(model: &ModelId) -> bool {
-		!Unwatched::get() && WATCH.with(|w| w.borrow().get(model) != Some(&None))
+		WATCH.with(|w| w.borrow().get(model) != Some(&None))
 	}
 	fn first_round() -> Option<RoundIndex> {
 		FirstRound::get()
@@ -148,7 +167,7 @@ pub struct RegistryBenchHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_model_registry::BenchmarkHelper<AccountId> for RegistryBenchHelper {
 	fn set_round(round: RoundIndex) {
-		CurrentRound::set(round);
+		set_clock(round, FirstRound::get().map(|f| f.min(round)));
 	}
 	fn make_delegator(_: &ModelId, _: &AccountId) {}
 }
@@ -193,7 +212,7 @@ impl crate::BenchmarkHelper<AccountId> for DelegationBenchHelper {
 		let _ = Registry::set_terms(RuntimeOrigin::signed(*owner), *model, terms, Some(effective));
 	}
 	fn set_round(round: RoundIndex) {
-		CurrentRound::set(round);
+		set_clock(round, FirstRound::get().map(|f| f.min(round)));
 	}
 }
 
@@ -233,9 +252,7 @@ pub fn new_test_ext() -> TestExternalities {
 	let mut ext = TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);
-		CurrentRound::set(START_ROUND);
-		Unwatched::set(false);
-		FirstRound::set(Some(START_ROUND));
+		set_clock(START_ROUND, Some(START_ROUND));
 		FailReturn::set(None);
 		WATCH.with(|w| w.borrow_mut().clear());
 	});

@@ -33,15 +33,20 @@ impl<T: Config> Pallet<T> {
 		T::PalletId::get().into_sub_account_truncating(model)
 	}
 
-	/// The latest opened round.
+	/// The latest opened round (this pallet's copy of the oracle's clock).
 	pub(crate) fn current_round() -> RoundIndex {
-		T::Rounds::current_round()
+		Global::<T>::get().clock.latest
 	}
 
-	/// A new pool for `owner`, recording from the current round on.
-	pub(crate) fn new_pool(owner: T::AccountId, account_deposit: Balance) -> Pool<T::AccountId> {
-		let current = Self::current_round();
-		let period = Global::<T>::get().protocol.fee_period;
+	/// A new pool of `model` for `owner`, recording from the current round on.
+	pub(crate) fn new_pool(
+		model: &ModelId,
+		owner: T::AccountId,
+		account_deposit: Balance,
+	) -> Pool<T::AccountId> {
+		let global = Global::<T>::get();
+		let current = global.clock.latest;
+		let period = global.protocol.fee_period;
 		Pool {
 			owner,
 			ledger: ShareLedger::new(),
@@ -59,6 +64,7 @@ impl<T: Config> Pallet<T> {
 			delegations: 0,
 			version_users: Default::default(),
 			history_from: current.saturating_add(1),
+			watched: T::Rounds::watches(model),
 		}
 	}
 
@@ -120,10 +126,21 @@ impl<T: Config> Pallet<T> {
 	/// pool last expected, and an idle pool restarts there (a pool with anything exposed is
 	/// always watched, and the oracle never moves a watched model's next round).
 	pub(crate) fn align_idle(model: &ModelId, pool: &mut Pool<T::AccountId>) {
+		Self::align_idle_at(model, pool, T::Rounds::next_result(model));
+	}
+
+	/// [`Self::align_idle`] with the oracle's next round for the model given (`None`: none
+	/// known yet). The oracle's watch hook calls it with the round it will finalise first, so
+	/// that a call on the pool needs no read from the oracle.
+	pub(crate) fn align_idle_at(
+		model: &ModelId,
+		pool: &mut Pool<T::AccountId>,
+		next: Option<RoundIndex>,
+	) {
 		if !Self::is_idle(pool) {
 			return;
 		}
-		if let Some(next) = T::Rounds::next_result(model) {
+		if let Some(next) = next {
 			if Self::next_to_settle(pool) != Some(next) {
 				Self::restart_at(model, pool, next);
 			}
@@ -219,7 +236,7 @@ impl<T: Config> Pallet<T> {
 		if !pool.joins.is_empty() || pool.last_finalised.is_some() {
 			return;
 		}
-		if let Some(first) = T::Rounds::first_round() {
+		if let Some(first) = Global::<T>::get().clock.first {
 			if pool.recorder.recorded_through.saturating_add(1) < first {
 				pool.recorder.recorded_through = first.saturating_sub(1);
 			}
@@ -233,7 +250,12 @@ impl<T: Config> Pallet<T> {
 		pool: &mut Pool<T::AccountId>,
 	) -> Result<u32, DispatchError> {
 		ensure!(pool.deferred.is_none(), Error::<T>::CatchUpRequired);
-		Self::align_idle(model, pool);
+		// An idle pool follows the oracle: its watch hook and `bond` aligned it, but for a pool
+		// bonded before the chain's first round opened (its model watched from that round),
+		// which settled nothing yet: the oracle's next result for it is the first round.
+		if pool.watched && pool.last_finalised.is_none() {
+			Self::align_idle_at(model, pool, Global::<T>::get().clock.first);
+		}
 		Self::skip_unopened(pool);
 		Self::fast_forward_idle(pool);
 		let gap = Self::current_round().saturating_sub(pool.recorder.recorded_through);

@@ -164,10 +164,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(principal >= T::MinDelegation::get(), Error::<T>::BelowProtocolMinimum);
 		let status = T::Registry::status(model).ok_or(Error::<T>::UnknownModel)?;
 		ensure!(status.accepts_delegations(), Self::not_accepting(status));
-		ensure!(T::Rounds::watches(model), Error::<T>::ModelNotWatched);
-		let oracle_next = T::Rounds::next_result(model);
 		// The oracle reports rounds from the chain's first: before it, the clock reads 0.
-		ensure!(Self::current_round() > 0, Error::<T>::NoRoundsYet);
+		let global = Global::<T>::get();
+		let current = global.clock.latest;
+		ensure!(current > 0, Error::<T>::NoRoundsYet);
 		let (version, _, terms) = T::Registry::latest_terms(model).ok_or(Error::<T>::NoTerms)?;
 		ensure!(version == terms_version, Error::<T>::TermsChanged);
 		ensure!(
@@ -178,8 +178,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(principal >= terms.min_delegation, Error::<T>::BelowMinimum);
 		ensure!(principal <= terms.max_delegation, Error::<T>::AboveMaximum);
 		let mut pool = Pools::<T>::get(model).ok_or(Error::<T>::NoPool)?;
+		ensure!(pool.watched, Error::<T>::ModelNotWatched);
 		let recorded = Self::caught_up(model, &mut pool)?;
-		let global = Global::<T>::get();
 		let params = global.protocol;
 
 		let exposed = Self::projected(&pool)?;
@@ -213,11 +213,9 @@ impl<T: Config> Pallet<T> {
 			maths::prepaid_fee(terms.fixed_fee_per_round(principal), term_rounds, option.discount)
 				.ok_or(Error::<T>::Overflow)?
 		};
-		// Never before the oracle's next result for the model (watched from a later round).
-		let first_round = Self::current_round()
-			.saturating_add(1)
-			.saturating_add(params.activation_lag)
-			.max(oracle_next.unwrap_or(0));
+		// Never before the next round the pool settles (the oracle's next result for the model:
+		// a watch starts no later than the round after the latest, so this is a safeguard).
+		let first_round = Self::first_round_of(&pool, current, params.activation_lag);
 		ensure!(pool.joins.has_room_for(first_round), Error::<T>::TooManyPendingCohorts);
 		Ok(DelegationPlan {
 			pool,
@@ -227,6 +225,19 @@ impl<T: Config> Pallet<T> {
 			prepaid,
 			discount: option.discount,
 		})
+	}
+
+	/// The first round a join asked for now, when round `current` is the latest, is exposed
+	/// to.
+	pub(crate) fn first_round_of(
+		pool: &Pool<T::AccountId>,
+		current: RoundIndex,
+		activation_lag: RoundIndex,
+	) -> RoundIndex {
+		current
+			.saturating_add(1)
+			.saturating_add(activation_lag)
+			.max(Self::next_to_settle(pool).unwrap_or(0))
 	}
 
 	pub(crate) fn do_delegate(
@@ -620,7 +631,7 @@ impl<T: Config> Pallet<T> {
 				Self::pay_in(&model, &who, deposit)?;
 				Self::pay_out(&model, &pool.owner, pool.book.account_deposit)?;
 				// The oracle follows the model afresh: so does the pool (its dust stays).
-				let fresh = Self::new_pool(who.clone(), deposit);
+				let fresh = Self::new_pool(&model, who.clone(), deposit);
 				if let Some((first, count)) = pool.deferred {
 					for r in first..first.saturating_add(count) {
 						Deferred::<T>::remove(model, r);
@@ -638,12 +649,13 @@ impl<T: Config> Pallet<T> {
 				pool.deferred = None;
 				pool.under_bonded_since = None;
 				pool.last_breach = None;
+				pool.watched = fresh.watched;
 				pool
 			},
 			None => {
 				Self::pay_in(&model, &who, deposit)?;
 				Self::deposit_event(Event::PoolOpened { model, owner: who.clone(), account });
-				Self::new_pool(who.clone(), deposit)
+				Self::new_pool(&model, who.clone(), deposit)
 			},
 		};
 		// Repaying debt moves the share price, and ending under-bonding needs the next round's

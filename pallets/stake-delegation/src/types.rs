@@ -101,6 +101,8 @@ pub struct Pool<AccountId> {
 	/// The oldest round whose history record may still be stored (pruning walks from it, so
 	/// that a pool that restarted later still prunes what it recorded before).
 	pub history_from: RoundIndex,
+	/// Whether the oracle follows the model (kept by the oracle's watch hooks).
+	pub watched: bool,
 }
 
 /// A round's cohort record: its recorded requirement and its exit cohort.
@@ -396,8 +398,8 @@ pub struct GovernanceParams {
 }
 
 /// Governance parameters and, beside them, the chain's delegated value (the concentration
-/// caps' denominator, updated as each round settles): one storage item, since every join reads
-/// both.
+/// caps' denominator, updated as each round settles) and the oracle's round clock: one storage
+/// item, since every join reads all three.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct GlobalState {
 	/// Caps on owners' terms.
@@ -406,12 +408,31 @@ pub struct GlobalState {
 	pub protocol: ProtocolParams,
 	/// Delegated value of all pools.
 	pub total_value: Balance,
+	/// The oracle's round clock, as it told this pallet.
+	pub clock: RoundClockCopy,
 }
 
 impl Default for GlobalState {
 	fn default() -> Self {
 		let GovernanceParams { caps, protocol } = GovernanceParams::default();
-		Self { caps, protocol, total_value: 0 }
+		Self { caps, protocol, total_value: 0, clock: RoundClockCopy::default() }
+	}
+}
+
+/// This pallet's copy of the oracle's round clock, kept by the oracle's `on_round_opened`
+/// (`try_state` checks it against the oracle).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct RoundClockCopy {
+	/// The latest opened round (0 before the oracle reported any).
+	pub latest: RoundIndex,
+	/// The chain's first round (`None` before the oracle reported any).
+	pub first: Option<RoundIndex>,
+}
+
+impl RoundClockCopy {
+	/// The clock after round `round` opened.
+	pub fn opened(self, round: RoundIndex) -> Self {
+		Self { latest: round, first: self.first.or(Some(round)) }
 	}
 }
 

@@ -37,6 +37,13 @@ impl pallet_model_registry::BenchmarkHelper<AccountId> for RegistryBenchmarkHelp
 			FirstRound::<Runtime>::put(round);
 		}
 		LatestRound::<Runtime>::put(round);
+		// The delegation pallet's copy of the clock, as the oracle's hook keeps it.
+		pallet_stake_delegation::Global::<Runtime>::mutate(|g| {
+			g.clock = pallet_stake_delegation::RoundClockCopy {
+				latest: round,
+				first: FirstRound::<Runtime>::get(),
+			}
+		});
 	}
 	fn make_delegator(model: &ModelId, who: &AccountId) {
 		pallet_stake_delegation::Pallet::<Runtime>::benchmark_delegator(model, who);

@@ -230,3 +230,36 @@ fn an_unwatched_model_leaves_no_results_behind() {
 		assert_eq!(Results::<Test>::iter_prefix(model(1)).count(), 1);
 	});
 }
+
+#[test]
+fn the_listener_is_told_every_opened_round_and_every_watch_change() {
+	build_and_execute(|| {
+		register_verified(dave(), model(1));
+		// Watched before any round opened: the first round the chain opens comes first.
+		assert_ok!(Oracle::watch_model(RuntimeOrigin::root(), model(1), None));
+		open_rounds(10, 11);
+		assert_eq!(
+			Settlement::take_told(),
+			vec![Told::Watched(model(1), None), Told::Opened(10), Told::Opened(11)]
+		);
+		assert_ok!(Oracle::unwatch_model(RuntimeOrigin::root(), model(1)));
+		assert_ok!(Oracle::watch_model(RuntimeOrigin::root(), model(1), Some(11)));
+		assert_ok!(Oracle::unwatch_model(RuntimeOrigin::root(), model(1)));
+		assert_ok!(Oracle::watch_model(RuntimeOrigin::root(), model(1), None));
+		assert_eq!(
+			Settlement::take_told(),
+			vec![
+				Told::Unwatched(model(1)),
+				Told::Watched(model(1), Some(11)),
+				Told::Unwatched(model(1)),
+				Told::Watched(model(1), Some(12)),
+			]
+		);
+		// A refused watch or unwatch tells nothing.
+		assert_noop!(
+			Oracle::watch_model(RuntimeOrigin::root(), model(1), None),
+			Error::<Test>::AlreadyWatched
+		);
+		assert_eq!(Settlement::take_told(), vec![]);
+	});
+}

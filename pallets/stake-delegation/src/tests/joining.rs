@@ -118,12 +118,12 @@ fn every_refusal_has_its_error_and_changes_nothing() {
 		// A bond of 100 NMR covers 400 NMR at 25 %.
 		assert_noop!(delegate(ALICE, m, 401 * NMR, 0), Error::<Test>::InsufficientBond);
 		assert_noop!(delegate(PAUPER, m, 100 * NMR, 0), Error::<Test>::InsufficientBalance);
-		Unwatched::set(true);
+		oracle_unwatch(m);
 		assert_noop!(delegate(ALICE, m, 100 * NMR, 0), Error::<Test>::ModelNotWatched);
-		Unwatched::set(false);
-		CurrentRound::set(0);
+		oracle_watch(m, Some(START_ROUND));
+		set_clock(0, None);
 		assert_noop!(delegate(ALICE, m, 100 * NMR, 0), Error::<Test>::NoRoundsYet);
-		CurrentRound::set(START_ROUND);
+		set_clock(START_ROUND, Some(START_ROUND));
 		assert_ok!(Registry::suspend_model(RuntimeOrigin::root(), m));
 		assert_noop!(delegate(ALICE, m, 100 * NMR, 0), Error::<Test>::ModelSuspended);
 		assert_ok!(Registry::resume_model(RuntimeOrigin::root(), m));
@@ -277,8 +277,7 @@ fn the_quote_shows_costs_and_why_a_join_would_fail() {
 fn a_pool_opened_before_the_oracles_first_round_starts_there() {
 	build_and_execute(|| {
 		// The oracle has reported nothing: the clock reads 0.
-		CurrentRound::set(0);
-		FirstRound::set(None);
+		set_clock(0, None);
 		let m = bonded_model();
 		assert_eq!(pool(m).recorder.recorded_through, 0);
 		assert_noop!(
@@ -286,11 +285,44 @@ fn a_pool_opened_before_the_oracles_first_round_starts_there() {
 			Error::<Test>::NoRoundsYet
 		);
 		// Numerai's round 3000 is the chain's first: nothing in between ever opens here.
-		CurrentRound::set(3_000);
-		FirstRound::set(Some(3_000));
+		oracle_open(3_000);
 		join(ALICE, m, 100 * NMR, 0);
 		let p = pool(m);
 		assert_eq!(p.recorder.recorded_through, 3_000);
+		// It expects the oracle's next result for the model: the first round's.
+		assert_eq!(StakeDelegation::next_to_settle(&p), Some(3_000));
 		assert_eq!(delegation(ALICE, m, 0).first_round, 3_002);
+	});
+}
+
+#[test]
+fn the_pool_follows_the_oracles_clock_and_watch_list_through_its_hooks() {
+	build_and_execute(|| {
+		let m = bonded_model();
+		assert!(pool(m).watched);
+		// Governance stops following the idle model: no joins until it is watched again.
+		oracle_unwatch(m);
+		assert!(!pool(m).watched);
+		assert_noop!(
+			StakeDelegation::delegate(
+				RuntimeOrigin::signed(ALICE),
+				m,
+				100 * NMR,
+				0,
+				version(m),
+				None
+			),
+			Error::<Test>::ModelNotWatched
+		);
+		// A round opens while it is not followed; it is watched again from the next one.
+		assert_eq!(open_round(), START_ROUND + 1);
+		assert_eq!(StakeDelegation::current_round(), START_ROUND + 1);
+		oracle_watch(m, None);
+		let p = pool(m);
+		assert!(p.watched);
+		assert_eq!(StakeDelegation::next_to_settle(&p), Some(START_ROUND + 2));
+		// A join starts after the activation lag, as ever, and settles from there.
+		let index = join(ALICE, m, 100 * NMR, 0);
+		assert_eq!(delegation(ALICE, m, index).first_round, START_ROUND + 3);
 	});
 }

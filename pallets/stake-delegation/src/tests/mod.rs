@@ -114,7 +114,7 @@ pub fn join(who: AccountId, m: ModelId, amount: Balance, term: RoundIndex) -> De
 
 /// The oracle reports the next round opened.
 pub fn open_round() -> RoundIndex {
-	CurrentRound::set(CurrentRound::get() + 1);
+	oracle_open(CurrentRound::get() + 1);
 	CurrentRound::get()
 }
 
