@@ -296,13 +296,8 @@ pub fn round_result(body: &[u8], round: u32, config: &ScoreConfig) -> Result<Rou
 			return Err(Error::MissingScore);
 		}
 	}
-	let payout_factor = match optional(entry, "roundPayoutFactor") {
-		None => None,
-		Some(Value::String(text)) => {
-			Some(parse_score(text).map_err(|e| Error::Decimal("roundPayoutFactor", e))?)
-		},
-		Some(_) => return Err(Error::Shape("roundPayoutFactor")),
-	};
+	// A decimal string as the API sends it today, or a JSON number, as the multipliers are.
+	let payout_factor = score_field(entry, "roundPayoutFactor")?;
 	let corr_multiplier = score_field(entry, "corrMultiplier")?;
 	let mmc_multiplier = score_field(entry, "mmcMultiplier")?;
 	let payout = if at_risk == 0 {
@@ -386,8 +381,12 @@ fn settled_payout(payouts: &[i128], at_risk: u128, expected: Option<i128>) -> Re
 				(None, None) => Err(Error::PayoutUnconfirmed),
 			}
 		},
+		// Without the formula only one reading is possible when the entries are one, or all
+		// equal and summing to the same: then it is the payout, unless it is zero, which is
+		// also what a payout not yet settled shows: a staked round is reported only once its
+		// payout is confirmed.
 		None => match repeated {
-			Some(r) if r == sum => Ok(r),
+			Some(r) if r == sum && r != 0 => Ok(r),
 			_ => Err(Error::PayoutUnconfirmed),
 		},
 	}

@@ -71,6 +71,37 @@ fn summed_components_confirmed_by_the_formula() {
 }
 
 #[test]
+fn the_payout_factor_reads_as_a_string_or_a_number_alike() {
+	// 1000 * factor * (0.75*0.02 + 2.25*0.004): 24 NMR at factor 1, 12 NMR at 0.5.
+	let cases = [
+		("1", r#""15.0""#, r#""9""#, SCORE_SCALE),
+		("0.5", r#""7.5""#, r#""4.5""#, SCORE_SCALE / 2),
+		("5e-1", r#""7.5""#, r#""4.5""#, SCORE_SCALE / 2),
+	];
+	let factor_of = |body: &str| match round_result(body.as_bytes(), 7, &CFG) {
+		Ok(RoundOutcome::Resolved(r)) => Ok(r.payout_factor),
+		Err(e) => Err(e),
+		Ok(other) => panic!("not resolved: {other:?}"),
+	};
+	for (factor, pay_corr, pay_mmc, expected) in cases {
+		let body = one_round(r#""1000""#, "0.02", "4e-3", pay_corr, pay_mmc);
+		let with = |value: &str| {
+			body.replace(r#""roundPayoutFactor":"1""#, &format!(r#""roundPayoutFactor":{value}"#))
+		};
+		assert_eq!(factor_of(&with(factor)), Ok(Some(expected)), "{factor} as a number");
+		assert_eq!(
+			factor_of(&with(&format!("\"{factor}\""))),
+			Ok(Some(expected)),
+			"{factor} as text"
+		);
+	}
+	// Anything else is still a precise error.
+	let body = one_round(r#""1000""#, "0.02", "4e-3", r#""15.0""#, r#""9""#);
+	let as_bool = body.replace(r#""roundPayoutFactor":"1""#, r#""roundPayoutFactor":true"#);
+	assert_eq!(round_result(as_bool.as_bytes(), 7, &CFG), Err(Error::Shape("roundPayoutFactor")));
+}
+
+#[test]
 fn repeated_totals_confirmed_by_the_formula() {
 	let body = one_round(r#""1000""#, "0.02", "4e-3", r#""24""#, r#""2.4E+1""#);
 	let RoundOutcome::Resolved(Resolved { payout, .. }) =
@@ -132,6 +163,28 @@ fn a_single_entry_needs_no_formula() {
 	assert_eq!(scores.len(), 1);
 	// The same round, but a stored score is missing: refused.
 	assert_eq!(round_result(body.as_bytes(), 7, &CFG), Err(Error::MissingScore));
+}
+
+#[test]
+fn a_staked_round_whose_payouts_all_read_zero_is_unconfirmed_without_the_formula() {
+	// Zero is also what a payout not yet settled shows: without a payout factor nothing confirms
+	// it, whether one entry or several say so.
+	let one = r#"{"data":{"v2RoundModelPerformances":[{"roundNumber":7,"roundResolved":true,"atRisk":"10",
+		"submissionScores":[{"displayName":"canon_corr","value":0.01,"payoutSettled":"0"}]}]}}"#;
+	let cfg = ScoreConfig { corr: "canon_corr", mmc: "canon_mmc", stored: &["canon_corr"] };
+	assert_eq!(round_result(one.as_bytes(), 7, &cfg), Err(Error::PayoutUnconfirmed));
+	let both = one_round(r#""1000""#, "0.02", "4e-3", r#""0""#, r#""0E-18""#)
+		.replace(r#""roundPayoutFactor":"1""#, r#""roundPayoutFactor":null"#);
+	assert_eq!(round_result(both.as_bytes(), 7, &CFG), Err(Error::PayoutUnconfirmed));
+	// With the formula, a payout of zero is confirmed when the formula gives zero.
+	let zero = one_round(r#""1000""#, "0", "0", r#""0""#, r#""0""#);
+	let out = round_result(zero.as_bytes(), 7, &CFG);
+	assert!(matches!(out, Ok(RoundOutcome::Resolved(Resolved { payout: 0, .. }))), "{out:?}");
+	// Unstaked rounds read zero as ever.
+	let unstaked = one_round(r#""0""#, "0.02", "4e-3", r#""0""#, r#""0""#)
+		.replace(r#""roundPayoutFactor":"1""#, r#""roundPayoutFactor":null"#);
+	let out = round_result(unstaked.as_bytes(), 7, &CFG);
+	assert!(matches!(out, Ok(RoundOutcome::Resolved(Resolved { payout: 0, .. }))), "{out:?}");
 }
 
 #[test]
