@@ -144,10 +144,11 @@ impl<T: Config> Pallet<T> {
 				});
 		Some(Quote {
 			terms_version: version,
-			first_round: match &pool {
-				Some(p) => Self::first_round_of(p, current, lag),
-				None => current.saturating_add(1).saturating_add(lag),
-			},
+			first_round: Self::first_round_of(
+				pool.as_ref().and_then(Self::next_to_settle),
+				current,
+				lag,
+			),
 			fixed_fee_per_round: fixed,
 			performance_fee: terms.performance_fee(principal),
 			discount,

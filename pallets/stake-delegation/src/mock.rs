@@ -167,7 +167,7 @@ pub struct RegistryBenchHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_model_registry::BenchmarkHelper<AccountId> for RegistryBenchHelper {
 	fn set_round(round: RoundIndex) {
-		set_clock(round, FirstRound::get().map(|f| f.min(round)));
+		bench_set_round(round);
 	}
 	fn make_delegator(_: &ModelId, _: &AccountId) {}
 }
@@ -212,8 +212,15 @@ impl crate::BenchmarkHelper<AccountId> for DelegationBenchHelper {
 		let _ = Registry::set_terms(RuntimeOrigin::signed(*owner), *model, terms, Some(effective));
 	}
 	fn set_round(round: RoundIndex) {
-		set_clock(round, FirstRound::get().map(|f| f.min(round)));
+		bench_set_round(round);
 	}
+}
+
+/// Makes `round` the latest opened round for both pallets' benchmarks (the first round moves
+/// back if `round` is before it).
+#[cfg(feature = "runtime-benchmarks")]
+fn bench_set_round(round: RoundIndex) {
+	set_clock(round, FirstRound::get().map(|f| f.min(round)));
 }
 
 /// The parameters tests run with: fee periods of 5 rounds, caps from a high total (tests of

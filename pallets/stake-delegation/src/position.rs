@@ -215,7 +215,8 @@ impl<T: Config> Pallet<T> {
 		};
 		// Never before the next round the pool settles (the oracle's next result for the model:
 		// a watch starts no later than the round after the latest, so this is a safeguard).
-		let first_round = Self::first_round_of(&pool, current, params.activation_lag);
+		let first_round =
+			Self::first_round_of(Self::next_to_settle(&pool), current, params.activation_lag);
 		ensure!(pool.joins.has_room_for(first_round), Error::<T>::TooManyPendingCohorts);
 		Ok(DelegationPlan {
 			pool,
@@ -228,16 +229,13 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The first round a join asked for now, when round `current` is the latest, is exposed
-	/// to.
+	/// to, in a pool (if any) that settles `next_to_settle` next.
 	pub(crate) fn first_round_of(
-		pool: &Pool<T::AccountId>,
+		next_to_settle: Option<RoundIndex>,
 		current: RoundIndex,
 		activation_lag: RoundIndex,
 	) -> RoundIndex {
-		current
-			.saturating_add(1)
-			.saturating_add(activation_lag)
-			.max(Self::next_to_settle(pool).unwrap_or(0))
+		current.saturating_add(1).saturating_add(activation_lag).max(next_to_settle.unwrap_or(0))
 	}
 
 	pub(crate) fn do_delegate(
