@@ -6,13 +6,13 @@
 
 mod common;
 
-use codec::{Decode, Encode};
+use codec::Decode;
 use common::{
 	scratch_dir,
 	tx::{hex, submit, unhex},
 	Node,
 };
-use numerai_fixture::{Clock, Config, Fault, Fixture, PayoutShape, World};
+use numerai_fixture::{Clock, Config, Fault, Fixture, PayoutShape, ScoreFilter, World};
 use numerstake_primitives::{
 	terms::{ladder, CommitmentOption, Terms},
 	ModelId,
@@ -27,25 +27,6 @@ use polkadot_sdk::{
 };
 use serde_json::json;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-fn call_api<T: Decode>(node: &Node, method: &str, args: impl Encode) -> Result<T, String> {
-	call_api_at(node, method, args, None)
-}
-
-/// A runtime API call at block `at` (the best block if `None`), decoded.
-fn call_api_at<T: Decode>(
-	node: &Node,
-	method: &str,
-	args: impl Encode,
-	at: Option<&str>,
-) -> Result<T, String> {
-	let out = match at {
-		Some(hash) => node.rpc("state_call", json!([method, hex(&args.encode()), hash]))?,
-		None => node.rpc("state_call", json!([method, hex(&args.encode())]))?,
-	};
-	let bytes = unhex(out.as_str().ok_or("state_call result not a string")?)?;
-	T::decode(&mut &bytes[..]).map_err(|e| e.to_string())
-}
 
 /// An account's free balance, read from `System::Account` storage.
 fn free_balance(node: &Node, who: &AccountId) -> u128 {
@@ -115,6 +96,7 @@ fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
 		world: World::synthetic(11, 0),
 		clock: Clock { start: now + 20, first_round: 3_000, round_secs: 12, resolve_after: 2 },
 		shape: PayoutShape::Sum,
+		filter: ScoreFilter::FrontEnd,
 		fault: Fault::None,
 	})
 	.expect("start the fixture");
@@ -142,7 +124,7 @@ fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
 	submit(&node, bob, set_terms).expect("terms accepted into the pool");
 	submit(&node, bob, bond).expect("bond accepted into the pool");
 	let pool: PoolView<AccountId> = wait_for(&node, "the pool opening", 120, || {
-		call_api::<Option<PoolView<AccountId>>>(&node, "StakeDelegationApi_pool", model)
+		node.call_api::<Option<PoolView<AccountId>>>("StakeDelegationApi_pool", model)
 			.ok()
 			.flatten()
 	});
@@ -150,7 +132,7 @@ fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
 	// A join needs a round to start in: wait for the oracle's first.
 	wait_for(&node, "the oracle's first round", 120, || {
 		let status: pallet_round_oracle_runtime_api::OracleStatus<AccountId> =
-			call_api(&node, "RoundOracleApi_status", ()).ok()?;
+			node.call_api("RoundOracleApi_status", ()).ok()?;
 		status.latest_round
 	});
 	let eve_before = free_balance(&node, &eve.to_account_id());
@@ -166,7 +148,7 @@ fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
 	);
 	submit(&node, eve, join).expect("delegation accepted into the pool");
 	let positions = |node: &Node| -> Vec<PositionView> {
-		call_api(node, "StakeDelegationApi_positions", eve.to_account_id()).unwrap_or_default()
+		node.call_api("StakeDelegationApi_positions", eve.to_account_id()).unwrap_or_default()
 	};
 	let position = wait_for(&node, "the delegation", 120, || positions(&node).into_iter().next());
 	assert_eq!(position.principal, 1_000 * NMR);
@@ -175,10 +157,10 @@ fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
 
 	// The money is all there: in the pool account (beyond its deposit) or in Bob's bond.
 	let conserved = |node: &Node| {
-		let pool: PoolView<AccountId> =
-			call_api::<Option<PoolView<AccountId>>>(node, "StakeDelegationApi_pool", model)
-				.unwrap()
-				.unwrap();
+		let pool: PoolView<AccountId> = node
+			.call_api::<Option<PoolView<AccountId>>>("StakeDelegationApi_pool", model)
+			.unwrap()
+			.unwrap();
 		let held = free_balance(node, &account) + pool.bond;
 		(pool, held)
 	};
@@ -195,22 +177,18 @@ fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
 	// At one block: the position is worth its shares at the pool's price.
 	let head = node.rpc("chain_getBlockHash", json!([])).expect("best hash");
 	let head = head.as_str().expect("hash");
-	let position: PositionView = call_api_at::<Vec<PositionView>>(
-		&node,
-		"StakeDelegationApi_positions",
-		eve.to_account_id(),
-		Some(head),
-	)
-	.expect("positions")
-	.remove(0);
-	let at_head: PoolView<AccountId> = call_api_at::<Option<PoolView<AccountId>>>(
-		&node,
-		"StakeDelegationApi_pool",
-		model,
-		Some(head),
-	)
-	.expect("pool")
-	.expect("pool");
+	let position: PositionView = node
+		.call_api_at::<Vec<PositionView>>(
+			"StakeDelegationApi_positions",
+			eve.to_account_id(),
+			Some(head),
+		)
+		.expect("positions")
+		.remove(0);
+	let at_head: PoolView<AccountId> = node
+		.call_api_at::<Option<PoolView<AccountId>>>("StakeDelegationApi_pool", model, Some(head))
+		.expect("pool")
+		.expect("pool");
 	assert_eq!(position.stage, PositionStage::Active);
 	assert_eq!(
 		Some(position.value),

@@ -6,16 +6,12 @@
 
 mod common;
 
-use codec::{Decode, Encode};
-use common::{
-	scratch_dir,
-	tx::{hex, unhex},
-	Node,
+use common::{scratch_dir, Node};
+use numerai_fixture::{
+	world::RoundData, Clock, Config, Fault, Fixture, PayoutShape, ScoreFilter, World,
 };
-use numerai_fixture::{world::RoundData, Clock, Config, Fault, Fixture, PayoutShape, World};
 use numerstake_primitives::ModelId;
 use pallet_round_oracle_runtime_api::{OracleStatus, RoundView};
-use serde_json::json;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use numerstake_runtime::RuntimeCall;
@@ -23,20 +19,15 @@ use polkadot_sdk::sp_keyring::Sr25519Keyring;
 
 type AccountId = numerstake_runtime::AccountId;
 
-/// A runtime API call at the best block, decoded.
-fn call_api<T: Decode>(node: &Node, method: &str, args: impl Encode) -> Result<T, String> {
-	let out = node.rpc("state_call", json!([method, hex(&args.encode())]))?;
-	let bytes = unhex(out.as_str().ok_or("state_call result not a string")?)?;
-	T::decode(&mut &bytes[..]).map_err(|e| e.to_string())
-}
-
 /// A fixture on a free port whose round `first_round` opens 20 s from now (after the node is up),
-/// then one every 12 s, resolving 2 rounds later; and a dev node reading it.
+/// then one every 12 s, resolving 2 rounds later, knowing the score query's round filter
+/// `filter`; and a dev node reading it.
 fn fixture_and_dev_node(
 	name: &str,
 	world: World,
 	first_round: u32,
 	shape: PayoutShape,
+	filter: ScoreFilter,
 ) -> (Fixture, std::path::PathBuf, Node) {
 	let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
 	let clock = Clock { start: now + 20, first_round, round_secs: 12, resolve_after: 2 };
@@ -45,6 +36,7 @@ fn fixture_and_dev_node(
 		world,
 		clock,
 		shape,
+		filter,
 		fault: Fault::None,
 	})
 	.expect("start the fixture");
@@ -57,7 +49,10 @@ fn fixture_and_dev_node(
 fn dev_node_finalises_rounds_and_results_read_from_the_fixture() {
 	let world = World::synthetic(42, 2);
 	let truth = world.clone();
-	let (fixture, dir, node) = fixture_and_dev_node("oracle", world, 1_000, PayoutShape::Sum);
+	// A server that knows neither spelling of the round filter: the worker falls back to a
+	// window of recent rounds and must still read every result exactly.
+	let (fixture, dir, node) =
+		fixture_and_dev_node("oracle", world, 1_000, PayoutShape::Sum, ScoreFilter::None);
 	node.wait_for_rpc(Duration::from_secs(120));
 
 	// A rough start: the first answers are all broken in one way or another.
@@ -72,7 +67,7 @@ fn dev_node_finalises_rounds_and_results_read_from_the_fixture() {
 		.collect();
 	let deadline = Instant::now() + Duration::from_secs(300);
 	let history = |m: &ModelId| -> Vec<RoundView<u32>> {
-		call_api(&node, "RoundOracleApi_model_history", (m, 1_000u32, 1_999u32)).unwrap_or_default()
+		node.call_api("RoundOracleApi_model_history", (m, 1_000u32, 1_999u32)).unwrap_or_default()
 	};
 	loop {
 		if Instant::now() < faulty_until {
@@ -92,7 +87,7 @@ fn dev_node_finalises_rounds_and_results_read_from_the_fixture() {
 		std::thread::sleep(Duration::from_secs(3));
 	}
 
-	let status: OracleStatus<AccountId> = call_api(&node, "RoundOracleApi_status", ()).unwrap();
+	let status: OracleStatus<AccountId> = node.call_api("RoundOracleApi_status", ()).unwrap();
 	// The chain's first round is the fixture's current round when the faults ended.
 	let first = history(&demo[0])[0].round;
 	assert!((1_000..1_010).contains(&first), "{first}");
@@ -108,21 +103,18 @@ fn dev_node_finalises_rounds_and_results_read_from_the_fixture() {
 		assert_eq!(history[0].round, first, "results start at the chain's first round");
 		// Strictly in order, none skipped.
 		assert!(history.windows(2).all(|w| w[1].round == w[0].round + 1), "{history:?}");
-		let next: Option<u32> = call_api(&node, "RoundOracleApi_next_round", m).unwrap();
+		let next: Option<u32> = node.call_api("RoundOracleApi_next_round", m).unwrap();
 		assert_eq!(next, history.last().map(|v| v.round + 1));
 		for view in &history {
 			let model = &truth.models[name];
 			match truth.round_data(model, view.round) {
-				RoundData::Missed => assert!(!view.submitted, "{name} round {}", view.round),
-				RoundData::Submitted { at_risk, corr_micro, mmc_micro } => {
+				RoundData::Missed { .. } => assert!(!view.submitted, "{name} round {}", view.round),
+				RoundData::Submitted(s) => {
 					assert!(view.submitted, "{name} round {}", view.round);
-					assert_eq!(view.at_risk, at_risk, "{name} round {}", view.round);
-					assert_eq!(
-						view.payout,
-						numerai_fixture::world::payout(at_risk, corr_micro, mmc_micro)
-					);
-					assert_eq!(view.scores[0], (b"canon_corr".to_vec(), corr_micro * 1_000_000));
-					assert_eq!(view.scores[1], (b"canon_mmc".to_vec(), mmc_micro * 1_000_000));
+					assert_eq!(view.at_risk, s.at_risk, "{name} round {}", view.round);
+					assert_eq!(view.payout, s.payout());
+					assert_eq!(view.scores[0], (b"canon_corr".to_vec(), s.corr.scaled));
+					assert_eq!(view.scores[1], (b"canon_mmc".to_vec(), s.mmc.scaled));
 				},
 			}
 			checked += 1;
@@ -133,9 +125,72 @@ fn dev_node_finalises_rounds_and_results_read_from_the_fixture() {
 	assert!(fixture.requests() > 10);
 	let log = node.log_text();
 	assert!(log.contains("submitted"), "no submission logged");
+	assert!(log.contains("refuses the score query's `roundNumber__eq`"), "no fallback logged");
+	assert!(log.contains("the score query with `lastNRounds` works"), "no working form logged");
 
 	let status = node.stop();
 	assert!(status.success(), "node exited with {status}");
+	fixture.stop();
+	let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Real-looking history replayed: the fixture serves `examples/history/demo-history.csv` (the
+/// demo models' rounds 1190–1219 with 18-decimal scores, each round's own multipliers and payout
+/// factor, the payout Numerai settled, and missed rounds in both shapes), and the dev chain's
+/// stored results equal the file, payouts to the planck.
+#[test]
+fn a_dev_chain_replays_the_example_history_to_the_planck() {
+	let csv =
+		std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/history/demo-history.csv"))
+			.expect("the example history");
+	let world = World::from_csv(1, &csv).expect("a valid history file");
+	let truth = world.clone();
+	let (fixture, dir, node) =
+		fixture_and_dev_node("history", world, 1_190, PayoutShape::Sum, ScoreFilter::FrontEnd);
+	node.wait_for_rpc(Duration::from_secs(120));
+	let demo: Vec<(ModelId, &str)> = numerstake_numerai::DEMO_MODELS
+		.iter()
+		.map(|(id, name)| (ModelId::parse(id.as_bytes()).unwrap(), *name))
+		.collect();
+	let history = |m: &ModelId| -> Vec<RoundView<u32>> {
+		node.call_api("RoundOracleApi_model_history", (m, 0u32, u32::MAX)).unwrap_or_default()
+	};
+	// Past gamma's missed round 1203 (and beta's 1196 absent, 1197 listed).
+	let deadline = Instant::now() + Duration::from_secs(420);
+	while !demo.iter().all(|(m, _)| history(m).iter().any(|v| v.round >= 1_204)) {
+		assert!(
+			Instant::now() < deadline,
+			"history not replayed in time; node log:\n{}",
+			node.log_text().lines().rev().take(60).collect::<Vec<_>>().join("\n")
+		);
+		std::thread::sleep(Duration::from_secs(3));
+	}
+	let mut settled = 0;
+	for (m, name) in &demo {
+		let model = truth.by_name(name).expect("a model of the file");
+		let history = history(m);
+		assert_eq!(history[0].round, 1_190, "{name} starts at the chain's first round");
+		assert!(history.windows(2).all(|w| w[1].round == w[0].round + 1), "{history:?}");
+		for view in &history {
+			let at = format!("{name} round {}", view.round);
+			match truth.round_data(model, view.round) {
+				RoundData::Missed { .. } => assert!(!view.submitted, "{at}"),
+				RoundData::Submitted(s) => {
+					assert!(view.submitted, "{at}");
+					assert_eq!(view.at_risk, s.at_risk, "{at}");
+					assert_eq!(Some(view.payout), s.settled, "{at}");
+					assert_eq!(view.scores[0], (b"canon_corr".to_vec(), s.corr.scaled), "{at}");
+					assert_eq!(view.scores[1], (b"canon_mmc".to_vec(), s.mmc.scaled), "{at}");
+					assert_eq!(view.payout_factor, Some(s.payout_factor.scaled), "{at}");
+					assert_eq!(view.corr_multiplier, Some(s.corr_multiplier.scaled), "{at}");
+					assert_eq!(view.mmc_multiplier, Some(s.mmc_multiplier.scaled), "{at}");
+					settled += 1;
+				},
+			}
+		}
+	}
+	assert!(settled >= 40, "{settled}");
+	assert!(node.stop().success());
 	fixture.stop();
 	let _ = std::fs::remove_dir_all(dir);
 }
@@ -151,8 +206,13 @@ fn an_owner_proves_a_model_through_the_oracle() {
 		(m.name.clone(), m.id.clone())
 	};
 	let model = ModelId::parse(id_text.as_bytes()).unwrap();
-	let (fixture, dir, node) =
-		fixture_and_dev_node("ownership", world, 2_000, PayoutShape::Repeated);
+	let (fixture, dir, node) = fixture_and_dev_node(
+		"ownership",
+		world,
+		2_000,
+		PayoutShape::Repeated,
+		ScoreFilter::FrontEnd,
+	);
 	node.wait_for_rpc(Duration::from_secs(120));
 	node.wait_for_heights(1, 0, Duration::from_secs(120));
 
@@ -167,14 +227,11 @@ fn an_owner_proves_a_model_through_the_oracle() {
 	let deadline = Instant::now() + Duration::from_secs(120);
 	let challenge = loop {
 		let owned: Vec<ModelId> =
-			call_api(&node, "ModelRegistryApi_models_of", eve.to_account_id()).unwrap();
+			node.call_api("ModelRegistryApi_models_of", eve.to_account_id()).unwrap();
 		if owned.contains(&model) {
-			let c: Vec<u8> = call_api(
-				&node,
-				"ModelRegistryApi_ownership_challenge",
-				(model, eve.to_account_id()),
-			)
-			.unwrap();
+			let c: Vec<u8> = node
+				.call_api("ModelRegistryApi_ownership_challenge", (model, eve.to_account_id()))
+				.unwrap();
 			break String::from_utf8(c).unwrap();
 		}
 		assert!(Instant::now() < deadline, "claim not included; log:\n{}", tail(&node));
@@ -186,9 +243,9 @@ fn an_owner_proves_a_model_through_the_oracle() {
 	// Attested: the oracle watches the model, then finalises its first rounds.
 	let deadline = Instant::now() + Duration::from_secs(240);
 	loop {
-		let history: Vec<RoundView<u32>> =
-			call_api(&node, "RoundOracleApi_model_history", (model, 2_000u32, 2_999u32))
-				.unwrap_or_default();
+		let history: Vec<RoundView<u32>> = node
+			.call_api("RoundOracleApi_model_history", (model, 2_000u32, 2_999u32))
+			.unwrap_or_default();
 		if !history.is_empty() {
 			break;
 		}
@@ -199,7 +256,7 @@ fn an_owner_proves_a_model_through_the_oracle() {
 		);
 		std::thread::sleep(Duration::from_secs(3));
 	}
-	let next: Option<u32> = call_api(&node, "RoundOracleApi_next_round", model).unwrap();
+	let next: Option<u32> = node.call_api("RoundOracleApi_next_round", model).unwrap();
 	assert!(next.is_some_and(|r| r > 2_000));
 
 	let status = node.stop();

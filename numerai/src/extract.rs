@@ -53,6 +53,22 @@ pub enum Error {
 	Overflow,
 	/// A stored score is missing from a resolved round with a stake.
 	MissingScore,
+	/// A window of rounds (`lastNRounds`) without the round and not reaching back past it:
+	/// its absence proves nothing.
+	NotInWindow,
+}
+
+/// Whether `error` is the server refusing the query's `argument` (an unknown or invalid
+/// argument): the worker then tries the next [`crate::query::ScoreQuery`] form. Only a message
+/// naming the argument counts, so that other errors (a bad model id, an outage) do not switch
+/// forms.
+pub fn refuses_argument(error: &Error, argument: &str) -> bool {
+	match error {
+		Error::GraphQl(message) => {
+			message.contains(argument) && message.to_ascii_lowercase().contains("argument")
+		},
+		_ => false,
+	}
 }
 
 impl From<ParseError> for Error {
@@ -132,6 +148,30 @@ impl Profile {
 		!challenge.is_empty()
 			&& self.id.eq_ignore_ascii_case(model_id)
 			&& self.texts.iter().any(|t| t.contains(challenge))
+	}
+
+	/// The digest of the first challenge (`prefix` and 64 lower-case hex digits) in the
+	/// profile's texts, in their order, if the profile is `model_id`'s.
+	pub fn first_challenge(&self, model_id: &str, prefix: &str) -> Option<[u8; 32]> {
+		if prefix.is_empty() || !self.id.eq_ignore_ascii_case(model_id) {
+			return None;
+		}
+		self.texts.iter().find_map(|text| {
+			text.match_indices(prefix).find_map(|(at, _)| {
+				let hex = text.get(at + prefix.len()..at + prefix.len() + 64)?;
+				let mut digest = [0u8; 32];
+				let nibble = |c: u8| match c {
+					b'0'..=b'9' => Some(c - b'0'),
+					b'a'..=b'f' => Some(c - b'a' + 10),
+					_ => None,
+				};
+				for (d, pair) in digest.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
+					let [hi, lo] = pair else { return None };
+					*d = nibble(*hi)? << 4 | nibble(*lo)?;
+				}
+				Some(digest)
+			})
+		})
 	}
 }
 
@@ -225,22 +265,39 @@ pub fn current_round(body: &[u8]) -> Result<Option<RoundOpened>, Error> {
 	}
 }
 
-/// `model`'s result in `round` from a `v2RoundModelPerformances` response.
-pub fn round_result(body: &[u8], round: u32, config: &ScoreConfig) -> Result<RoundOutcome, Error> {
+/// `model`'s result in `round` from a `v2RoundModelPerformances` response. `exact`: the query
+/// filtered on the round (an empty list means the model is absent from it); otherwise the
+/// response is a window of rounds, and the round's absence counts only when the window lists
+/// an earlier round ([`Error::NotInWindow`] if not).
+pub fn round_result(
+	body: &[u8],
+	round: u32,
+	config: &ScoreConfig,
+	exact: bool,
+) -> Result<RoundOutcome, Error> {
 	let doc = parse(body)?;
 	let list = data_field(&doc, "v2RoundModelPerformances")?
 		.as_array()
 		.ok_or(Error::Shape("v2RoundModelPerformances"))?;
 	let mut entry = None;
+	let mut reaches_back = false;
 	for e in list {
-		if int_field(e, "roundNumber")? == round {
+		let number = int_field(e, "roundNumber")?;
+		reaches_back |= number < round;
+		if number == round {
 			if entry.is_some() {
 				return Err(Error::DuplicateRound);
 			}
 			entry = Some(e);
 		}
 	}
-	let Some(entry) = entry else { return Ok(RoundOutcome::Absent) };
+	let Some(entry) = entry else {
+		return if exact || reaches_back {
+			Ok(RoundOutcome::Absent)
+		} else {
+			Err(Error::NotInWindow)
+		};
+	};
 	match optional(entry, "roundResolved") {
 		Some(Value::Bool(true)) => {},
 		Some(Value::Bool(false)) | None => return Ok(RoundOutcome::Unresolved),

@@ -105,7 +105,17 @@ pub trait OwnershipAttestation<AccountId> {
 	fn pending_claims(after: Option<ModelId>, limit: u32) -> Vec<PendingClaim<AccountId>>;
 	/// Records that a quorum saw `claimant`'s challenge in `model`'s profile.
 	fn attest_ownership(model: &ModelId, claimant: &AccountId) -> DispatchResult;
+	/// Records that, while a claim of `model` was pending, a quorum saw in the model's profile
+	/// not the claimant's challenge but another one, of digest `digest` (the hex part of
+	/// [`CHALLENGE_PREFIX`]`0x…`): once the claim lapses, only the account with that challenge
+	/// may claim the model for a while, so that a squatter cannot win each race to re-claim it.
+	fn reserve_for_challenge(model: &ModelId, digest: [u8; 32]) -> DispatchResult;
+	/// The challenge digest `model` is reserved for, if a reservation is in force or pending.
+	fn reserved_for(model: &ModelId) -> Option<[u8; 32]>;
 }
+
+/// How every ownership challenge starts; 64 lower-case hex digits of its digest follow.
+pub const CHALLENGE_PREFIX: &str = "numerstake-challenge:0x";
 
 /// A claim waiting for the oracle: the model, the claimant and the model's Numerai name (the
 /// profile is looked up by name; its id must be the model's).

@@ -89,6 +89,31 @@ impl Node {
 		std::fs::read_to_string(&self.log).unwrap_or_default()
 	}
 
+	/// A runtime API call at block `at` (the best block if `None`), decoded.
+	pub fn call_api_at<T: codec::Decode>(
+		&self,
+		method: &str,
+		args: impl codec::Encode,
+		at: Option<&str>,
+	) -> Result<T, String> {
+		let args = tx::hex(&args.encode());
+		let out = match at {
+			Some(hash) => self.rpc("state_call", json!([method, args, hash]))?,
+			None => self.rpc("state_call", json!([method, args]))?,
+		};
+		let bytes = tx::unhex(out.as_str().ok_or("state_call result not a string")?)?;
+		T::decode(&mut &bytes[..]).map_err(|e| e.to_string())
+	}
+
+	/// A runtime API call at the best block, decoded.
+	pub fn call_api<T: codec::Decode>(
+		&self,
+		method: &str,
+		args: impl codec::Encode,
+	) -> Result<T, String> {
+		self.call_api_at(method, args, None)
+	}
+
 	/// One JSON-RPC call; `Err` for transport errors and JSON-RPC errors alike.
 	pub fn rpc(&self, method: &str, params: Value) -> Result<Value, String> {
 		rpc_call(self.rpc_port, method, params)

@@ -31,23 +31,32 @@ fn one_round(at_risk: &str, corr: &str, mmc: &str, pay_corr: &str, pay_mmc: &str
 
 #[test]
 fn notes_response_unresolved_and_not_submitted_rounds() {
-	assert_eq!(round_result(NOTES_RESPONSE.as_bytes(), 1250, &CFG), Ok(RoundOutcome::Unresolved));
-	assert_eq!(round_result(NOTES_RESPONSE.as_bytes(), 1229, &CFG), Ok(RoundOutcome::NotSubmitted));
-	assert_eq!(round_result(NOTES_RESPONSE.as_bytes(), 1300, &CFG), Ok(RoundOutcome::Absent));
+	assert_eq!(
+		round_result(NOTES_RESPONSE.as_bytes(), 1250, &CFG, true),
+		Ok(RoundOutcome::Unresolved)
+	);
+	assert_eq!(
+		round_result(NOTES_RESPONSE.as_bytes(), 1229, &CFG, true),
+		Ok(RoundOutcome::NotSubmitted)
+	);
+	assert_eq!(round_result(NOTES_RESPONSE.as_bytes(), 1300, &CFG, true), Ok(RoundOutcome::Absent));
 }
 
 #[test]
 fn notes_response_round_1230_is_unconfirmed() {
 	// 150 * clip(0.118 * (0.75*0.0123 + 2.25*-0.0031), ±0.05) = 0.0398 NMR; the entries read
 	// as a sum (0.6) or repeated (differ) agree with neither: no report.
-	assert_eq!(round_result(NOTES_RESPONSE.as_bytes(), 1230, &CFG), Err(Error::PayoutUnconfirmed));
+	assert_eq!(
+		round_result(NOTES_RESPONSE.as_bytes(), 1230, &CFG, true),
+		Err(Error::PayoutUnconfirmed)
+	);
 }
 
 #[test]
 fn summed_components_confirmed_by_the_formula() {
 	// 1000 * (0.75*0.02 + 2.25*0.004) = 1000 * 0.024 = 24 NMR: 15 + 9.
 	let body = one_round(r#""1000""#, "0.02", "4e-3", r#""15.0""#, r#""9.000000000000000000""#);
-	let out = round_result(body.as_bytes(), 7, &CFG).unwrap();
+	let out = round_result(body.as_bytes(), 7, &CFG, true).unwrap();
 	let RoundOutcome::Resolved(Resolved {
 		at_risk,
 		payout,
@@ -78,7 +87,7 @@ fn the_payout_factor_reads_as_a_string_or_a_number_alike() {
 		("0.5", r#""7.5""#, r#""4.5""#, SCORE_SCALE / 2),
 		("5e-1", r#""7.5""#, r#""4.5""#, SCORE_SCALE / 2),
 	];
-	let factor_of = |body: &str| match round_result(body.as_bytes(), 7, &CFG) {
+	let factor_of = |body: &str| match round_result(body.as_bytes(), 7, &CFG, true) {
 		Ok(RoundOutcome::Resolved(r)) => Ok(r.payout_factor),
 		Err(e) => Err(e),
 		Ok(other) => panic!("not resolved: {other:?}"),
@@ -98,14 +107,17 @@ fn the_payout_factor_reads_as_a_string_or_a_number_alike() {
 	// Anything else is still a precise error.
 	let body = one_round(r#""1000""#, "0.02", "4e-3", r#""15.0""#, r#""9""#);
 	let as_bool = body.replace(r#""roundPayoutFactor":"1""#, r#""roundPayoutFactor":true"#);
-	assert_eq!(round_result(as_bool.as_bytes(), 7, &CFG), Err(Error::Shape("roundPayoutFactor")));
+	assert_eq!(
+		round_result(as_bool.as_bytes(), 7, &CFG, true),
+		Err(Error::Shape("roundPayoutFactor"))
+	);
 }
 
 #[test]
 fn repeated_totals_confirmed_by_the_formula() {
 	let body = one_round(r#""1000""#, "0.02", "4e-3", r#""24""#, r#""2.4E+1""#);
 	let RoundOutcome::Resolved(Resolved { payout, .. }) =
-		round_result(body.as_bytes(), 7, &CFG).unwrap()
+		round_result(body.as_bytes(), 7, &CFG, true).unwrap()
 	else {
 		panic!()
 	};
@@ -117,7 +129,7 @@ fn clipped_loss_and_zero_in_exponent_form() {
 	// 0.75*-0.1 + 2.25*-0.02 = -0.12 → clipped to -0.05: -50 NMR, all on the corr entry.
 	let body = one_round(r#""1,000""#, "-0.1", "-0.02", r#""-50""#, r#""0E-18""#);
 	let RoundOutcome::Resolved(Resolved { payout, .. }) =
-		round_result(body.as_bytes(), 7, &CFG).unwrap()
+		round_result(body.as_bytes(), 7, &CFG, true).unwrap()
 	else {
 		panic!()
 	};
@@ -128,10 +140,10 @@ fn clipped_loss_and_zero_in_exponent_form() {
 fn unconfirmable_and_ambiguous_payouts_are_refused() {
 	// Formula says 24; neither 10 + 10 nor "10 repeated" is near it.
 	let body = one_round(r#""1000""#, "0.02", "4e-3", r#""10""#, r#""10""#);
-	assert_eq!(round_result(body.as_bytes(), 7, &CFG), Err(Error::PayoutUnconfirmed));
+	assert_eq!(round_result(body.as_bytes(), 7, &CFG, true), Err(Error::PayoutUnconfirmed));
 	// Without multipliers the formula cannot be recomputed: differing entries are ambiguous.
 	let body = body.replace(r#""corrMultiplier":0.75"#, r#""corrMultiplier":null"#);
-	assert_eq!(round_result(body.as_bytes(), 7, &CFG), Err(Error::PayoutUnconfirmed));
+	assert_eq!(round_result(body.as_bytes(), 7, &CFG, true), Err(Error::PayoutUnconfirmed));
 }
 
 #[test]
@@ -139,14 +151,14 @@ fn a_tiny_payout_takes_the_reading_closest_to_the_formula() {
 	// 1000 * (0.75*0.0004 + 2.25*0) = 0.3 NMR, within the 1 NMR tolerance read either way.
 	let body = one_round(r#""1000""#, "0.0004", "0", r#""0.3""#, r#""0.3""#);
 	let RoundOutcome::Resolved(Resolved { payout, .. }) =
-		round_result(body.as_bytes(), 7, &CFG).unwrap()
+		round_result(body.as_bytes(), 7, &CFG, true).unwrap()
 	else {
 		panic!()
 	};
 	assert_eq!(payout, 3 * NMR / 10);
 	// Read as 0.4 or 0.2: equally far from 0.3.
 	let body = one_round(r#""1000""#, "0.0004", "0", r#""0.2""#, r#""0.2""#);
-	assert_eq!(round_result(body.as_bytes(), 7, &CFG), Err(Error::PayoutUnconfirmed));
+	assert_eq!(round_result(body.as_bytes(), 7, &CFG, true), Err(Error::PayoutUnconfirmed));
 }
 
 #[test]
@@ -155,14 +167,14 @@ fn a_single_entry_needs_no_formula() {
 		"submissionScores":[{"displayName":"canon_corr","value":0.01,"payoutSettled":"0.1"}]}]}}"#;
 	let cfg = ScoreConfig { corr: "canon_corr", mmc: "canon_mmc", stored: &["canon_corr"] };
 	let RoundOutcome::Resolved(Resolved { payout, scores, .. }) =
-		round_result(body.as_bytes(), 7, &cfg).unwrap()
+		round_result(body.as_bytes(), 7, &cfg, true).unwrap()
 	else {
 		panic!()
 	};
 	assert_eq!(payout, NMR / 10);
 	assert_eq!(scores.len(), 1);
 	// The same round, but a stored score is missing: refused.
-	assert_eq!(round_result(body.as_bytes(), 7, &CFG), Err(Error::MissingScore));
+	assert_eq!(round_result(body.as_bytes(), 7, &CFG, true), Err(Error::MissingScore));
 }
 
 #[test]
@@ -172,18 +184,18 @@ fn a_staked_round_whose_payouts_all_read_zero_is_unconfirmed_without_the_formula
 	let one = r#"{"data":{"v2RoundModelPerformances":[{"roundNumber":7,"roundResolved":true,"atRisk":"10",
 		"submissionScores":[{"displayName":"canon_corr","value":0.01,"payoutSettled":"0"}]}]}}"#;
 	let cfg = ScoreConfig { corr: "canon_corr", mmc: "canon_mmc", stored: &["canon_corr"] };
-	assert_eq!(round_result(one.as_bytes(), 7, &cfg), Err(Error::PayoutUnconfirmed));
+	assert_eq!(round_result(one.as_bytes(), 7, &cfg, true), Err(Error::PayoutUnconfirmed));
 	let both = one_round(r#""1000""#, "0.02", "4e-3", r#""0""#, r#""0E-18""#)
 		.replace(r#""roundPayoutFactor":"1""#, r#""roundPayoutFactor":null"#);
-	assert_eq!(round_result(both.as_bytes(), 7, &CFG), Err(Error::PayoutUnconfirmed));
+	assert_eq!(round_result(both.as_bytes(), 7, &CFG, true), Err(Error::PayoutUnconfirmed));
 	// With the formula, a payout of zero is confirmed when the formula gives zero.
 	let zero = one_round(r#""1000""#, "0", "0", r#""0""#, r#""0""#);
-	let out = round_result(zero.as_bytes(), 7, &CFG);
+	let out = round_result(zero.as_bytes(), 7, &CFG, true);
 	assert!(matches!(out, Ok(RoundOutcome::Resolved(Resolved { payout: 0, .. }))), "{out:?}");
 	// Unstaked rounds read zero as ever.
 	let unstaked = one_round(r#""0""#, "0.02", "4e-3", r#""0""#, r#""0""#)
 		.replace(r#""roundPayoutFactor":"1""#, r#""roundPayoutFactor":null"#);
-	let out = round_result(unstaked.as_bytes(), 7, &CFG);
+	let out = round_result(unstaked.as_bytes(), 7, &CFG, true);
 	assert!(matches!(out, Ok(RoundOutcome::Resolved(Resolved { payout: 0, .. }))), "{out:?}");
 }
 
@@ -218,7 +230,7 @@ fn bad_fields_are_precise_errors() {
 	for (from, to, err) in cases {
 		let body = good.replacen(from, to, 1);
 		assert_ne!(body, good, "{from}");
-		assert_eq!(round_result(body.as_bytes(), 7, &CFG), Err(err.clone()), "{to}");
+		assert_eq!(round_result(body.as_bytes(), 7, &CFG, true), Err(err.clone()), "{to}");
 	}
 }
 
@@ -227,32 +239,38 @@ fn fault_modes_of_the_fixture() {
 	let good = one_round(r#""1000""#, "0.02", "4e-3", r#""15""#, r#""9""#);
 	// Truncated.
 	assert!(matches!(
-		round_result(&good.as_bytes()[..good.len() / 2], 7, &CFG),
+		round_result(&good.as_bytes()[..good.len() / 2], 7, &CFG, true),
 		Err(Error::Json(_))
 	));
 	// Malformed.
-	assert!(matches!(round_result(b"<html>502 Bad Gateway</html>", 7, &CFG), Err(Error::Json(_))));
+	assert!(matches!(
+		round_result(b"<html>502 Bad Gateway</html>", 7, &CFG, true),
+		Err(Error::Json(_))
+	));
 	// GraphQL errors (with or without partial data).
 	let errors = r#"{"errors":[{"message":"Argument \"modelId\" has invalid value $modelId.","locations":[{"line":1,"column":30}],"path":["v2RoundModelPerformances"]}],"data":null}"#;
 	assert_eq!(
-		round_result(errors.as_bytes(), 7, &CFG),
+		round_result(errors.as_bytes(), 7, &CFG, true),
 		Err(Error::GraphQl("Argument \"modelId\" has invalid value $modelId.".to_string()))
 	);
 	let partial = r#"{"errors":[{"message":"boom"}],"data":{"v2RoundModelPerformances":[]}}"#;
-	assert_eq!(round_result(partial.as_bytes(), 7, &CFG), Err(Error::GraphQl("boom".to_string())));
 	assert_eq!(
-		round_result(br#"{"detail":"Your session is invalid or has expired."}"#, 7, &CFG),
+		round_result(partial.as_bytes(), 7, &CFG, true),
+		Err(Error::GraphQl("boom".to_string()))
+	);
+	assert_eq!(
+		round_result(br#"{"detail":"Your session is invalid or has expired."}"#, 7, &CFG, true),
 		Err(Error::GraphQl("Your session is invalid or has expired.".to_string()))
 	);
 	// Unknown model: a null field.
 	assert_eq!(
-		round_result(br#"{"data":{"v2RoundModelPerformances":null}}"#, 7, &CFG),
+		round_result(br#"{"data":{"v2RoundModelPerformances":null}}"#, 7, &CFG, true),
 		Err(Error::MissingData)
 	);
-	assert_eq!(round_result(br#"{}"#, 7, &CFG), Err(Error::MissingData));
+	assert_eq!(round_result(br#"{}"#, 7, &CFG, true), Err(Error::MissingData));
 	// Duplicated round.
 	let dup = r#"{"data":{"v2RoundModelPerformances":[{"roundNumber":7},{"roundNumber":7}]}}"#;
-	assert_eq!(round_result(dup.as_bytes(), 7, &CFG), Err(Error::DuplicateRound));
+	assert_eq!(round_result(dup.as_bytes(), 7, &CFG, true), Err(Error::DuplicateRound));
 }
 
 #[test]
@@ -312,7 +330,7 @@ fn formula_at_the_limits() {
 proptest::proptest! {
 	#[test]
 	fn any_body_is_an_answer_or_an_error(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
-		let _ = round_result(&bytes, 7, &CFG);
+		let _ = round_result(&bytes, 7, &CFG, true);
 		let _ = profile(&bytes);
 		let _ = round(&bytes, 7);
 	}
@@ -335,7 +353,7 @@ proptest::proptest! {
 		};
 		let (p1, p2) = match split { 0 => (payout, 0), 1 => (payout / 3, payout - payout / 3), _ => (payout, payout) };
 		let body = one_round(&dec(at_risk as i128), &format!("{}e-6", corr), &format!("{}e-6", mmc), &dec(p1), &dec(p2));
-		let out = round_result(body.as_bytes(), 7, &CFG);
+		let out = round_result(body.as_bytes(), 7, &CFG, true);
 		if split == 0 && payout == 0 {
 			// Both entries zero: identical readings.
 			let zero = matches!(out, Ok(RoundOutcome::Resolved(Resolved { payout: 0, .. })));
@@ -347,4 +365,69 @@ proptest::proptest! {
 			}
 		}
 	}
+}
+
+#[test]
+fn in_a_window_of_rounds_absence_counts_only_when_the_window_reaches_back_past_the_round() {
+	// The notes' response lists rounds 1229, 1230 and 1250.
+	let notes = NOTES_RESPONSE.as_bytes();
+	// Between listed rounds, a missing round is absent however the list was asked for.
+	assert_eq!(round_result(notes, 1240, &CFG, false), Ok(RoundOutcome::Absent));
+	assert_eq!(round_result(notes, 1300, &CFG, false), Ok(RoundOutcome::Absent));
+	// Before the earliest listed round a window says nothing; an exact filter does.
+	assert_eq!(round_result(notes, 1200, &CFG, false), Err(Error::NotInWindow));
+	assert_eq!(round_result(notes, 1200, &CFG, true), Ok(RoundOutcome::Absent));
+	let empty = br#"{"data":{"v2RoundModelPerformances":[]}}"#;
+	assert_eq!(round_result(empty, 7, &CFG, false), Err(Error::NotInWindow));
+	assert_eq!(round_result(empty, 7, &CFG, true), Ok(RoundOutcome::Absent));
+	// A listed round reads the same either way.
+	assert_eq!(round_result(notes, 1229, &CFG, false), Ok(RoundOutcome::NotSubmitted));
+}
+
+#[test]
+fn only_an_error_naming_the_filter_argument_switches_the_query_form() {
+	let refused = |message: &str| {
+		let body = format!(r#"{{"errors":[{{"message":{message:?}}}],"data":null}}"#);
+		round_result(body.as_bytes(), 7, &CFG, true).unwrap_err()
+	};
+	// Absinthe's and graphql-js's wording for an unknown argument.
+	let absinthe = refused(
+		"Unknown argument \"roundNumber__eq\" on field \"v2RoundModelPerformances\" of type \"RootQueryType\".",
+	);
+	assert!(refuses_argument(&absinthe, "roundNumber__eq"));
+	assert!(!refuses_argument(&absinthe, "roundNumberEq"));
+	let js =
+		refused("Unknown argument \"lastNRounds\" on field \"Query.v2RoundModelPerformances\".");
+	assert!(refuses_argument(&js, "lastNRounds"));
+	// Other errors are not about the form.
+	let bad_id = refused("Argument \"modelId\" has invalid value $modelId.");
+	assert!(!refuses_argument(&bad_id, "roundNumber__eq"));
+	assert!(!refuses_argument(&refused("Internal server error"), "roundNumber__eq"));
+	assert!(!refuses_argument(&Error::MissingData, "roundNumber__eq"));
+}
+
+#[test]
+fn the_first_challenge_in_a_profile_is_found_by_its_prefix() {
+	let id = "11111111-2222-4333-8444-555555555555";
+	let digest = |b: u8| [b; 32];
+	let hex = |b: u8| format!("{b:02x}").repeat(32);
+	let profile = |texts: Vec<String>| Profile { id: id.to_string(), texts };
+	let p = "numerstake-challenge:0x";
+	let with = profile(vec![
+		"no challenge here".to_string(),
+		format!("mine: {p}{} and {p}{}", hex(0xab), hex(0x01)),
+	]);
+	assert_eq!(with.first_challenge(id, p), Some(digest(0xab)));
+	assert_eq!(with.first_challenge(&id.to_uppercase(), p), Some(digest(0xab)));
+	assert_eq!(with.first_challenge("00000000-2222-4333-8444-555555555555", p), None);
+	// Too short, upper-case or not hex: skipped, the next one counts.
+	let odd = profile(vec![format!(
+		"{p}{} {p}{} {p}{}",
+		&hex(0xcd)[..63],
+		hex(0xcd).to_uppercase(),
+		hex(0x5e)
+	)]);
+	assert_eq!(odd.first_challenge(id, p), Some(digest(0x5e)));
+	assert_eq!(profile(vec![format!("{p}zz")]).first_challenge(id, p), None);
+	assert_eq!(profile(vec![]).first_challenge(id, p), None);
 }

@@ -120,18 +120,25 @@ fn with_bond<T: Config>(owner: &T::AccountId, m: ModelId) {
 mod benchmarks {
 	use super::*;
 
-	/// Worst case: a lapsed claim by someone else is cleared first.
+	/// Worst case: a lapsed claim by someone else is cleared first, and the model is reserved
+	/// for the caller's challenge (the reservation is checked and used up).
 	#[benchmark]
 	fn register_model() {
 		let squatter = funded::<T>("squatter", 0);
 		claim::<T>(&squatter, 0);
-		frame_system::Pallet::<T>::set_block_number(T::ClaimTtl::get().saturating_add(2u32.into()));
 		let caller = funded::<T>("owner", 0);
+		let digest = Registry::<T>::challenge_digest(&model_id::<T>(0), &caller);
+		let _ = <Registry<T> as OwnershipAttestation<T::AccountId>>::reserve_for_challenge(
+			&model_id::<T>(0),
+			digest,
+		);
+		frame_system::Pallet::<T>::set_block_number(T::ClaimTtl::get().saturating_add(2u32.into()));
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), model_text(0), max_name());
 
 		assert_eq!(Models::<T>::get(model_id::<T>(0)).map(|m| m.owner), Some(caller));
+		assert!(!Reservations::<T>::contains_key(model_id::<T>(0)));
 	}
 
 	/// Worst case: full history, the oldest version is pruned, ladders and options are full.

@@ -21,7 +21,7 @@ use polkadot_sdk::{
 };
 
 /// The prefix of every ownership challenge.
-pub const CHALLENGE_PREFIX: &[u8] = b"numerstake-challenge:0x";
+pub const CHALLENGE_PREFIX: &[u8] = numerstake_primitives::CHALLENGE_PREFIX.as_bytes();
 
 /// Splits a grief of `amount` against a bond of `bond` at `ratio_percent`: what the delegator
 /// burns and what the bond loses. When the bond cannot cover `amount * ratio`, the delegator
@@ -112,6 +112,14 @@ impl<T: Config> Pallet<T> {
 			ensure!(now > existing.claim_expires_at, Error::<T>::ClaimPending);
 			Self::lapse_claim(&model, existing)?;
 		}
+		if let Some(reservation) = Reservations::<T>::get(model) {
+			ensure!(
+				now > reservation.until
+					|| reservation.digest == Self::challenge_digest(&model, &who),
+				Error::<T>::ModelReserved
+			);
+			Reservations::<T>::remove(model);
+		}
 		let deposit = T::ModelDeposit::get();
 		T::Currency::hold(&HoldReason::ModelDeposit.into(), &who, deposit)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
@@ -156,7 +164,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Deletes a model and everything stored for it; returns how many terms versions went.
+	/// Deletes a model and what its registration stored (not its consistency record); returns
+	/// how many terms versions went.
 	pub(crate) fn remove_model(
 		model: &ModelId,
 		info: ModelInfoOf<T>,
@@ -179,7 +188,8 @@ impl<T: Config> Pallet<T> {
 		let versions = info.next_terms_version.saturating_sub(info.first_terms_version);
 		let _ = TermsVersions::<T>::clear_prefix(model, versions, None);
 		Versions::<T>::remove(model);
-		Records::<T>::remove(model);
+		// The consistency record stays: it belongs to the Numerai model, and a later
+		// registration of the same model (by anyone) inherits it.
 		PendingClaims::<T>::remove(model);
 		OwnerModels::<T>::remove(&info.owner, model);
 		Models::<T>::remove(model);
@@ -336,12 +346,17 @@ impl<T: Config> Pallet<T> {
 	/// The challenge `claimant` must publish in `model`'s Numerai profile: unique to this chain
 	/// (genesis hash), the claimant and the model.
 	pub fn challenge_for(model: &ModelId, claimant: &T::AccountId) -> Vec<u8> {
-		let genesis = frame_system::BlockHash::<T>::get(BlockNumberFor::<T>::zero());
-		let digest = blake2_256(&(b"numerstake/ownership", genesis, claimant, model).encode());
+		let digest = Self::challenge_digest(model, claimant);
 		let mut text = Vec::with_capacity(CHALLENGE_PREFIX.len() + 64);
 		text.extend_from_slice(CHALLENGE_PREFIX);
 		numerstake_primitives::push_hex_lower(&mut text, &digest);
 		text
+	}
+
+	/// The digest in `claimant`'s challenge for `model`.
+	pub fn challenge_digest(model: &ModelId, claimant: &T::AccountId) -> [u8; 32] {
+		let genesis = frame_system::BlockHash::<T>::get(BlockNumberFor::<T>::zero());
+		blake2_256(&(b"numerstake/ownership", genesis, claimant, model).encode())
 	}
 
 	/// Checks the registry's invariants: holds equal records, ladders valid, histories bounded,
@@ -417,6 +432,12 @@ impl<T: Config> Pallet<T> {
 		for (owner, total) in bonds {
 			let held = T::Currency::balance_on_hold(&HoldReason::ConsistencyBond.into(), &owner);
 			ensure!(held == total, "bond holds differ from records");
+		}
+		for (model, _) in Reservations::<T>::iter() {
+			ensure!(
+				Models::<T>::get(model).is_none_or(|m| m.status == ModelStatus::Pending),
+				"a reservation of a model already proven"
+			);
 		}
 		Ok(())
 	}
@@ -497,9 +518,29 @@ impl<T: Config> OwnershipAttestation<T::AccountId> for Pallet<T> {
 		ensure!(&info.owner == claimant, Error::<T>::ClaimantMismatch);
 		ensure!(Self::now() <= info.claim_expires_at, Error::<T>::ClaimExpired);
 		PendingClaims::<T>::remove(model);
+		// The owner proved it: a reservation from an older challenge in the profile is moot.
+		Reservations::<T>::remove(model);
 		Self::set_status(model, ModelStatus::Verified)?;
 		Self::deposit_event(Event::OwnershipVerified { model: *model, owner: info.owner });
 		Ok(())
+	}
+
+	fn reserve_for_challenge(model: &ModelId, digest: [u8; 32]) -> DispatchResult {
+		let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+		ensure!(info.status == ModelStatus::Pending, Error::<T>::NotPending);
+		ensure!(
+			digest != Self::challenge_digest(model, &info.owner),
+			Error::<T>::ReservedForClaimant
+		);
+		// From the lapse of the pending claim, a full claim period for the challenge's account.
+		let until = info.claim_expires_at.saturating_add(T::ClaimTtl::get());
+		Reservations::<T>::insert(model, Reservation { digest, until });
+		Self::deposit_event(Event::ModelReserved { model: *model, digest, until });
+		Ok(())
+	}
+
+	fn reserved_for(model: &ModelId) -> Option<[u8; 32]> {
+		Reservations::<T>::get(model).map(|r| r.digest)
 	}
 }
 

@@ -181,6 +181,14 @@ pub mod pallet {
 	pub type PendingClaims<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, ModelId, BlockNumberFor<T>>;
 
+	/// Models whose profile showed another account's challenge while a claim was pending: until
+	/// `until`, only the account of that challenge may claim the model (set by the oracle
+	/// quorum, removed when that account claims it, when a claim is verified, or by the next
+	/// claim after `until`).
+	#[pallet::storage]
+	pub type Reservations<T: Config> =
+		StorageMap<_, Blake2_128Concat, ModelId, Reservation<BlockNumberFor<T>>>;
+
 	/// Terms versions by model and version index.
 	#[pallet::storage]
 	pub type TermsVersions<T: Config> = StorageDoubleMap<
@@ -256,6 +264,9 @@ pub mod pallet {
 		},
 		/// An unverified claim lapsed; its deposit went back to the claimant.
 		ClaimExpired { model: ModelId, claimant: T::AccountId },
+		/// The model's profile shows the challenge of digest `digest`, not the pending
+		/// claimant's: until block `until` only that challenge's account may claim it.
+		ModelReserved { model: ModelId, digest: [u8; 32], until: BlockNumberFor<T> },
 		/// The oracle quorum attested the owner's challenge.
 		OwnershipVerified { model: ModelId, owner: T::AccountId },
 		/// A terms version was published.
@@ -308,6 +319,11 @@ pub mod pallet {
 		AlreadyRegistered,
 		/// The model has a live, unverified claim.
 		ClaimPending,
+		/// The model's profile shows another account's challenge: only that account may claim
+		/// it until the reservation ends.
+		ModelReserved,
+		/// A reservation must be for a challenge other than the pending claimant's own.
+		ReservedForClaimant,
 		/// No such model.
 		UnknownModel,
 		/// Only the model's owner may do this.
@@ -412,7 +428,8 @@ pub mod pallet {
 		/// ### Errors
 		/// `ModelIdWrongLength`, `ModelIdMisplacedHyphen`, `ModelIdNotHex`, `ModelIdNil`,
 		/// `NameEmpty`, `NameInvalidCharacter`, `OwnerInDebt`, `AlreadyRegistered`,
-		/// `ClaimPending`, `InsufficientBalance`.
+		/// `ClaimPending`, `ModelReserved` (the profile shows another account's challenge),
+		/// `InsufficientBalance`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_model())]
 		pub fn register_model(
@@ -603,7 +620,8 @@ pub mod pallet {
 
 		/// Removes a pending, verified-but-unused, or retiring model once no delegation, exit
 		/// pot or unsettled fee refers to it; releases the deposit and any consistency bond
-		/// (nobody is left to grief it). Its terms, versions and record are deleted.
+		/// (nobody is left to grief it). Its terms and versions are deleted; its consistency
+		/// record stays with the model id.
 		///
 		/// ### Errors
 		/// `UnknownModel`, `NotOwner`, `InvalidStatus` (active models retire first),

@@ -123,3 +123,12 @@ pub struct ConsistencyBond<Balance, BlockNumber> {
 }
 
 pub use numerstake_primitives::ConsistencyRecord;
+
+/// A model held for the account whose ownership challenge its profile shows.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Reservation<BlockNumber> {
+	/// The digest of the challenge seen (the 64 hex digits after the prefix).
+	pub digest: [u8; 32],
+	/// The last block only that challenge's account may claim the model.
+	pub until: BlockNumber,
+}

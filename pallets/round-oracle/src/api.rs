@@ -3,16 +3,21 @@
 use super::*;
 use alloc::vec::Vec;
 use pallet_round_oracle_runtime_api::{OracleStatus, RoundView, MAX_HISTORY_RANGE};
-use polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor;
+use polkadot_sdk::{frame_support::traits::Get, frame_system::pallet_prelude::BlockNumberFor};
 
 impl<T: Config> Pallet<T> {
-	/// `model`'s stored results in `from..=to` (at most [`MAX_HISTORY_RANGE`] rounds).
+	/// `model`'s stored results in `from..=to`: the first [`MAX_HISTORY_RANGE`] rounds of
+	/// the range that can hold results (a watched model keeps the [`Config::HistoryDepth`]
+	/// rounds before its next one), so that a wide range never comes back empty for a model
+	/// with history.
 	pub fn model_history(
 		model: ModelId,
 		from: RoundIndex,
 		to: RoundIndex,
 	) -> Vec<RoundView<BlockNumberFor<T>>> {
-		let to = to.min(from.saturating_add(MAX_HISTORY_RANGE - 1));
+		let Some(next) = Self::next_round(&model) else { return Vec::new() };
+		let from = from.max(next.saturating_sub(T::HistoryDepth::get()));
+		let to = to.min(next.saturating_sub(1)).min(from.saturating_add(MAX_HISTORY_RANGE - 1));
 		(from..=to)
 			.filter_map(|round| {
 				let r = Results::<T>::get(model, round)?;
@@ -51,12 +56,14 @@ impl<T: Config> Pallet<T> {
 	/// The oracle's state.
 	pub fn status() -> OracleStatus<T::AccountId> {
 		let latest_round = LatestRound::<T>::get();
+		let operators = Operators::<T>::get();
 		OracleStatus {
 			latest_round,
 			latest_round_times: latest_round
 				.and_then(Rounds::<T>::get)
 				.map(|r| (r.opened_at, r.resolves_at)),
-			operators: Operators::<T>::get().into_inner(),
+			dissents: operators.iter().map(Dissents::<T>::get).collect(),
+			operators: operators.into_inner(),
 			threshold: Threshold::<T>::get(),
 			watched: WatchCount::<T>::get(),
 		}

@@ -23,10 +23,17 @@ fn operators<T: Config>() -> Vec<T::AccountId> {
 	ops
 }
 
-/// Every operator but the last of the quorum votes for `report`; returns the last one.
-fn all_but_one_vote<T: Config>(report: &ReportOf<T>) -> T::AccountId {
+/// The operators outside the quorum vote for `dissent` (when a report can differ), then every
+/// operator but the last of the quorum votes for `report`; returns the last one, whose vote
+/// finalises `report` and records every other operator's dissent.
+fn all_but_one_vote<T: Config>(report: &ReportOf<T>, dissent: Option<ReportOf<T>>) -> T::AccountId {
 	let ops = operators::<T>();
 	let threshold = Threshold::<T>::get() as usize;
+	if let Some(dissent) = dissent {
+		for op in &ops[threshold..] {
+			let _ = Pallet::<T>::note_report(op, dissent.clone());
+		}
+	}
 	for op in &ops[..threshold - 1] {
 		let _ = Pallet::<T>::note_report(op, report.clone());
 	}
@@ -103,20 +110,30 @@ mod benchmarks {
 		let latest = T::HistoryDepth::get() + 10;
 		open_rounds_until::<T>(latest);
 		let report = Report::RoundOpened { round: latest + 1, opened_at: 0, resolves_at: 86_400 };
-		let last = all_but_one_vote::<T>(&report);
+		let lie = Report::RoundOpened { round: latest + 1, opened_at: 1, resolves_at: 86_400 };
+		let last = all_but_one_vote::<T>(&report, Some(lie));
 		let batch = BoundedVec::truncate_from(vec![report]);
 
 		#[extrinsic_call]
 		submit_reports(RawOrigin::Signed(last), batch);
 
 		assert_eq!(LatestRound::<T>::get(), Some(latest + 1));
+		assert_eq!(
+			Dissents::<T>::iter().count() as u32,
+			T::MaxOperators::get() - Threshold::<T>::get()
+		);
 	}
 
 	#[benchmark]
 	fn report_result() {
 		let (m, latest, result) = watched_with_full_history::<T>();
 		let report = Report::RoundResult { model: m, round: latest, result };
-		let last = all_but_one_vote::<T>(&report);
+		// The dissenters' report is as costly to check: every score, another payout.
+		let mut lie = report.clone();
+		if let Report::RoundResult { result: RoundResult::Resolved(r), .. } = &mut lie {
+			r.payout = 0;
+		}
+		let last = all_but_one_vote::<T>(&report, Some(lie));
 		let batch = BoundedVec::truncate_from(vec![report]);
 
 		#[extrinsic_call]
@@ -131,8 +148,9 @@ mod benchmarks {
 		let claimant: T::AccountId = account("claimant", 0, 0);
 		let m = model_id(1);
 		T::BenchmarkHelper::register_pending(&m, &claimant);
+		// An ownership report can only name the live claimant: no other can differ from it.
 		let report = Report::Ownership { model: m, claimant };
-		let last = all_but_one_vote::<T>(&report);
+		let last = all_but_one_vote::<T>(&report, None);
 		let batch = BoundedVec::truncate_from(vec![report]);
 
 		#[extrinsic_call]
@@ -142,10 +160,32 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn report_foreign_challenge() {
+		open_rounds_until::<T>(100);
+		let claimant: T::AccountId = account("claimant", 0, 0);
+		let m = model_id(1);
+		T::BenchmarkHelper::register_pending(&m, &claimant);
+		// The others saw yet another challenge (the profile changed meanwhile): they dissent.
+		let report = Report::ForeignChallenge { model: m, digest: [7; 32] };
+		let other = Report::ForeignChallenge { model: m, digest: [8; 32] };
+		let last = all_but_one_vote::<T>(&report, Some(other));
+		let batch = BoundedVec::truncate_from(vec![report]);
+
+		#[extrinsic_call]
+		submit_reports(RawOrigin::Signed(last), batch);
+
+		assert_eq!(T::Registry::reserved_for(&m), Some([7; 32]));
+	}
+
+	#[benchmark]
 	fn set_operators() -> Result<(), BenchmarkError> {
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let n = T::MaxOperators::get();
+		// A full set is replaced, each old operator's dissent record removed.
+		for op in operators::<T>() {
+			Dissents::<T>::insert(&op, 1);
+		}
 		let ops: Vec<T::AccountId> = (0..n).map(|i| account("new", i, 0)).collect();
 		let bounded = BoundedVec::truncate_from(ops);
 
@@ -153,6 +193,7 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, bounded, n);
 
 		assert_eq!(Threshold::<T>::get(), n);
+		assert_eq!(Dissents::<T>::iter().count(), 0);
 		Ok(())
 	}
 
@@ -176,13 +217,27 @@ mod benchmarks {
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let (m, latest, result) = watched_with_full_history::<T>();
-		// Every operator votes; half for another payout: a conflict with full vote storage.
+		// Every operator votes, one short of the threshold for the report and for another
+		// payout: a conflict without a quorum, with full vote storage, and every other
+		// operator dissents when governance picks the report.
 		let ops = operators::<T>();
+		let threshold = Threshold::<T>::get() as usize;
 		let report = Report::RoundResult { model: m, round: latest, result };
 		let other =
 			Report::RoundResult { model: m, round: latest, result: RoundResult::NotSubmitted };
+		// With an odd count the last operator votes a third report, so neither reaches it.
+		let mut third = report.clone();
+		if let Report::RoundResult { result: RoundResult::Resolved(r), .. } = &mut third {
+			r.payout = 0;
+		}
 		for (i, op) in ops.iter().enumerate() {
-			let r = if i % 2 == 0 { report.clone() } else { other.clone() };
+			let r = if i + 1 < threshold {
+				report.clone()
+			} else if i + 2 < 2 * threshold {
+				other.clone()
+			} else {
+				third.clone()
+			};
 			let _ = Pallet::<T>::note_report(op, r);
 		}
 		let subject = Subject::Result(m, latest);

@@ -69,13 +69,31 @@ impl<T: Config> Pallet<T> {
 			},
 			Report::Ownership { model, claimant } => {
 				let status = T::Registry::status(model).ok_or(Error::<T>::UnknownModel)?;
-				if status != ModelStatus::Pending {
+				// Not pending, or another claimant's claim now: the report came too late to
+				// matter (a race, or a squatter swapping claimants), not a fault of the batch.
+				if status != ModelStatus::Pending
+					|| T::Registry::owner(model).as_ref() != Some(claimant)
+				{
 					return Ok(Freshness::Stale);
 				}
-				ensure!(
-					T::Registry::owner(model).as_ref() == Some(claimant),
-					Error::<T>::NoSuchClaim
-				);
+				Ok(Freshness::Fresh)
+			},
+			Report::ForeignChallenge { model, digest } => {
+				let status = T::Registry::status(model).ok_or(Error::<T>::UnknownModel)?;
+				if status != ModelStatus::Pending
+					|| T::Registry::reserved_for(model) == Some(*digest)
+				{
+					return Ok(Freshness::Stale);
+				}
+				// The claimant's own challenge is not foreign (that is an `Ownership` report).
+				let Some(claimant) = T::Registry::owner(model) else {
+					return Ok(Freshness::Stale);
+				};
+				let mut own = numerstake_primitives::CHALLENGE_PREFIX.as_bytes().to_vec();
+				numerstake_primitives::push_hex_lower(&mut own, digest);
+				if T::Registry::challenge(model, &claimant) == own {
+					return Ok(Freshness::Stale);
+				}
 				Ok(Freshness::Fresh)
 			},
 		}
@@ -118,41 +136,103 @@ impl<T: Config> Pallet<T> {
 			return Ok(false);
 		}
 		let hash = Self::report_hash(&report);
-		if let Some(previous) = Votes::<T>::get(subject, who) {
-			ensure!(previous == hash, Error::<T>::AlreadyVoted);
-			Self::deposit_event(Event::StaleReport { subject, operator: who.clone() });
-			return Ok(false);
+		if let Report::Ownership { claimant, .. } = &report {
+			// The report names the live claimant (checked): votes for another claimant are
+			// left from a claim that lapsed, and must not conflict with (or block) these.
+			let lapsed = Candidates::<T>::iter_prefix_values(subject).any(|c| match c {
+				Report::Ownership { claimant: c, .. } => c != *claimant,
+				_ => true,
+			});
+			if lapsed {
+				Self::clear_subject(subject);
+				Self::deposit_event(Event::ReportsCleared { subject });
+			}
 		}
 		let mut pending = Pending::<T>::get(subject).unwrap_or_else(|| PendingState {
 			candidates: 0,
 			conflicted: false,
 			since: frame_system::Pallet::<T>::block_number(),
 		});
+		if let Some(previous) = Votes::<T>::get(subject, who) {
+			if previous == hash {
+				Self::deposit_event(Event::StaleReport { subject, operator: who.clone() });
+				return Ok(false);
+			}
+			ensure!(!Self::still_checks(subject, previous), Error::<T>::AlreadyVoted);
+			// The operator's earlier report no longer passes the checks (its claim lapsed, or
+			// governance changed the score names): this report replaces it.
+			Votes::<T>::remove(subject, who);
+			if !Votes::<T>::iter_prefix_values(subject).any(|h| h == previous) {
+				Candidates::<T>::remove(subject, previous);
+				pending.candidates = pending.candidates.saturating_sub(1);
+			}
+		}
 		if !Candidates::<T>::contains_key(subject, hash) {
-			if !pending.conflicted {
-				if let Some((first, _)) = Candidates::<T>::iter_prefix(subject).next() {
-					pending.conflicted = true;
+			if let Some((first, _)) = Candidates::<T>::iter_prefix(subject).next() {
+				if !pending.conflicted {
 					Self::deposit_event(Event::ReportConflict { subject, first, second: hash });
 				}
 			}
 			Candidates::<T>::insert(subject, hash, &report);
 			pending.candidates = pending.candidates.saturating_add(1);
 		}
+		pending.conflicted = pending.candidates > 1;
 		Votes::<T>::insert(subject, who, hash);
 		Self::deposit_event(Event::ReportAccepted { subject, operator: who.clone(), hash });
-		if !pending.conflicted && Self::votes_for(subject, hash) >= Threshold::<T>::get() {
-			Self::finalise(report);
-			Self::clear_subject(subject);
+		// A threshold is a majority, so two different reports can never both reach it: a
+		// quorum finalises even a conflicted subject, and the minority's reports are dissent.
+		if Self::votes_for(subject, hash) >= Threshold::<T>::get() {
+			Self::finalise_subject(subject, hash, report);
 		} else {
 			Pending::<T>::insert(subject, pending);
 		}
 		Ok(true)
 	}
 
+	/// Whether the pending report `hash` about `subject` still passes the checks (a report for
+	/// the claimant of a lapsed claim, or with score names governance has since replaced, does
+	/// not: such votes neither block their operator, nor count as dissent).
+	fn still_checks(subject: Subject, hash: H256) -> bool {
+		Candidates::<T>::get(subject, hash).is_some_and(|r| Self::check_report(&r).is_ok())
+	}
+
+	/// Whether `who` has a vote on `subject` that still counts: one whose report still checks
+	/// as fresh (a vote for the claimant of a lapsed claim does not). The off-chain worker
+	/// does not ask again while its vote counts.
+	pub fn has_live_vote(subject: Subject, who: &T::AccountId) -> bool {
+		Votes::<T>::get(subject, who)
+			.and_then(|hash| Candidates::<T>::get(subject, hash))
+			.is_some_and(|report| matches!(Self::check_report(&report), Ok(Freshness::Fresh)))
+	}
+
 	/// Current operators who voted `hash` on `subject`.
 	fn votes_for(subject: Subject, hash: H256) -> u32 {
 		Operators::<T>::get().iter().filter(|op| Votes::<T>::get(subject, op) == Some(hash)).count()
 			as u32
+	}
+
+	/// Finalises `subject` with `report` (of hash `hash`): every current operator who voted a
+	/// different report dissented ([`Event::ReportDissent`], [`Dissents`]); then its votes
+	/// and candidates are dropped.
+	pub(crate) fn finalise_subject(subject: Subject, hash: H256, report: ReportOf<T>) {
+		for operator in Operators::<T>::get() {
+			let Some(reported) = Votes::<T>::get(subject, &operator) else { continue };
+			if reported != hash && Self::still_checks(subject, reported) {
+				let count = Dissents::<T>::mutate(&operator, |c| {
+					*c = c.saturating_add(1);
+					*c
+				});
+				Self::deposit_event(Event::ReportDissent {
+					subject,
+					operator,
+					reported,
+					finalised: hash,
+					count,
+				});
+			}
+		}
+		Self::finalise(report);
+		Self::clear_subject(subject);
 	}
 
 	/// Drops the reports about `subject`.
@@ -222,6 +302,14 @@ impl<T: Config> Pallet<T> {
 					},
 					Err(error) => {
 						Self::deposit_event(Event::AttestationRefused { model, claimant, error })
+					},
+				}
+			},
+			Report::ForeignChallenge { model, digest } => {
+				match T::Registry::reserve_for_challenge(&model, digest) {
+					Ok(()) => Self::deposit_event(Event::ForeignChallengeSeen { model, digest }),
+					Err(error) => {
+						Self::deposit_event(Event::ReservationRefused { model, digest, error })
 					},
 				}
 			},
@@ -322,6 +410,7 @@ impl<T: Config> Pallet<T> {
 				},
 				Report::Ownership { .. } => T::WeightInfo::report_ownership()
 					.saturating_add(T::OnRoundFinalized::watch_weight()),
+				Report::ForeignChallenge { .. } => T::WeightInfo::report_foreign_challenge(),
 			})
 		})
 	}
@@ -379,6 +468,9 @@ impl<T: Config> Pallet<T> {
 		}
 		for (subject, _, hash) in Votes::<T>::iter() {
 			ensure!(Candidates::<T>::contains_key(subject, hash), "vote for a missing report");
+		}
+		for (operator, _) in Dissents::<T>::iter() {
+			ensure!(operators.contains(&operator), "dissent record of a former operator");
 		}
 		Ok(())
 	}

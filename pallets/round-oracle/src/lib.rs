@@ -5,12 +5,19 @@
 //! - a round opened (its number, opening and scheduled resolution);
 //! - a watched model's result in a round (`NotSubmitted`, or its stake at risk, the payout
 //!   Numerai settled, and scores);
-//! - a claimant's ownership challenge was seen in a model's public profile.
+//! - a claimant's ownership challenge was seen in a model's public profile, or, instead of it,
+//!   another account's challenge (the registry then reserves the model for that account once
+//!   the pending claim lapses, so that a squatter cannot keep the owner out).
 //!
-//! A report is final when [`Config`]`::Threshold` operators (a majority) sent identical reports
-//! (compared by hash). Different reports about one subject mark it conflicted
-//! ([`Event::ReportConflict`]): it stays pending until governance picks a report
-//! ([`Pallet::resolve_conflict`]) or clears them ([`Pallet::clear_reports`]).
+//! A report is final when [`Threshold`] operators (a majority) sent identical reports
+//! (compared by hash), even if others sent a different one: since the threshold is a majority,
+//! two different reports can never both reach it, so one faulty operator can neither finalise
+//! nor halt anything. Operators whose report differs from the final one are recorded as
+//! dissenting ([`Event::ReportDissent`], a count per operator in [`Dissents`], served by the
+//! runtime API) so that governance can remove them. A subject whose reports differ
+//! ([`Event::ReportConflict`]) and that has no quorum stays pending until one report reaches
+//! the threshold, governance picks one ([`Pallet::resolve_conflict`]) or clears them
+//! ([`Pallet::clear_reports`]).
 //!
 //! Rounds open strictly in sequence, and each model's results finalise strictly in round order,
 //! from the first round opened after the model was watched. On finalisation the oracle tells
@@ -43,7 +50,7 @@ pub mod types;
 pub mod weights;
 
 pub use crypto::KEY_TYPE;
-pub use offchain::{ENDPOINT_KEY, SKIPPED_KEY};
+pub use offchain::{ENDPOINT_KEY, SCORE_FORM_COUNTS_KEY, SCORE_FORM_KEY, SKIPPED_KEY};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -231,6 +238,12 @@ pub mod pallet {
 	pub type Candidates<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, Subject, Identity, H256, ReportOf<T>>;
 
+	/// Per current operator, how many of its reports differed from the one finalised (by a
+	/// quorum or by governance). Only operators have entries: `set_operators` drops those of
+	/// the operators it removes.
+	#[pallet::storage]
+	pub type Dissents<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(polkadot_sdk::frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -278,8 +291,18 @@ pub mod pallet {
 		/// A report about a subject that is already final (another quorum was faster), or a
 		/// repeat of the operator's own report: ignored.
 		StaleReport { subject: Subject, operator: T::AccountId },
-		/// Operators sent different reports about a subject: it waits for governance.
+		/// Operators sent different reports about a subject: it finalises when one of them
+		/// reaches the threshold, or by governance.
 		ReportConflict { subject: Subject, first: H256, second: H256 },
+		/// `operator` had reported `reported` about a subject finalised with `finalised`;
+		/// `count` is its dissent count now.
+		ReportDissent {
+			subject: Subject,
+			operator: T::AccountId,
+			reported: H256,
+			finalised: H256,
+			count: u32,
+		},
 		/// Governance finalised a subject with one of its reports.
 		ConflictResolved { subject: Subject, hash: H256 },
 		/// Governance dropped a subject's reports; operators report afresh.
@@ -296,6 +319,13 @@ pub mod pallet {
 		},
 		/// A quorum saw the claimant's challenge; the registry verified the ownership.
 		OwnershipAttested { model: ModelId, claimant: T::AccountId },
+		/// A quorum saw, in the profile of a model with a pending claim, another account's
+		/// challenge (digest `digest`) and not the claimant's: the registry reserves the model
+		/// for that challenge once the claim lapses.
+		ForeignChallengeSeen { model: ModelId, digest: [u8; 32] },
+		/// A quorum saw another account's challenge but the registry refused the reservation
+		/// (e.g. the claim ended meanwhile).
+		ReservationRefused { model: ModelId, digest: [u8; 32], error: DispatchError },
 		/// A quorum saw the challenge but the registry refused it (e.g. the claim lapsed).
 		AttestationRefused { model: ModelId, claimant: T::AccountId, error: DispatchError },
 		/// The oracle follows the model's rounds from `from_round` (`None`: the first round).
@@ -316,7 +346,8 @@ pub mod pallet {
 		NotOperator,
 		/// `submit_reports` without reports.
 		NoReports,
-		/// The operator already sent a different report about this subject.
+		/// The operator already sent a different report about this subject, which still passes
+		/// the checks.
 		AlreadyVoted,
 		/// A round must be the one after the latest opened.
 		RoundNotNext,
@@ -348,8 +379,6 @@ pub mod pallet {
 		ScoreOutOfRange,
 		/// A score that is not among the stored ones, repeated, or out of order.
 		UnexpectedScore,
-		/// The model has no live claim by this claimant.
-		NoSuchClaim,
 		/// No reports are pending about this subject.
 		NoPendingReports,
 		/// No such report is pending about this subject.
@@ -394,7 +423,8 @@ pub mod pallet {
 		/// `NotOperator`, `NoReports`, `AlreadyVoted`; rounds: `RoundNotNext`,
 		/// `InvalidRoundTimes`, `RoundInFuture`; results: `UnknownModel`, `NotWatched`,
 		/// `RoundNotOpened`, `OutOfOrder`, `AtRiskTooLarge`, `ReturnOutOfRange`,
-		/// `ScoreOutOfRange`, `UnexpectedScore`; ownership: `UnknownModel`, `NoSuchClaim`.
+		/// `ScoreOutOfRange`, `UnexpectedScore`; ownership: `UnknownModel` (a report about a
+		/// claim that is no longer live is stale).
 		/// One bad report fails the batch; nothing changes.
 		#[pallet::call_index(0)]
 		#[pallet::weight(Pallet::<T>::reports_weight(reports))]
@@ -413,7 +443,8 @@ pub mod pallet {
 			Ok(if accepted { Pays::No } else { Pays::Yes }.into())
 		}
 
-		/// Replaces the operators and the threshold (a majority of them).
+		/// Replaces the operators and the threshold (a majority of them). The dissent counts
+		/// of removed operators are dropped.
 		///
 		/// ### Errors
 		/// `BadOrigin`, `InvalidThreshold`, `DuplicateOperator`.
@@ -426,6 +457,11 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::check_operators(&operators, threshold)?;
+			for old in Operators::<T>::get() {
+				if !operators.contains(&old) {
+					Dissents::<T>::remove(&old);
+				}
+			}
 			Operators::<T>::put(&operators);
 			Threshold::<T>::put(threshold);
 			Self::deposit_event(Event::OperatorsSet {
@@ -449,7 +485,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Finalises a pending (typically conflicted) subject with the report of hash `hash`.
+		/// Finalises a pending (typically conflicted) subject with the report of hash `hash`;
+		/// operators who voted otherwise are recorded as dissenting.
 		///
 		/// ### Errors
 		/// `BadOrigin`, `NoPendingReports`, `UnknownCandidate`, `AlreadyFinal`, and any check
@@ -465,8 +502,7 @@ pub mod pallet {
 			ensure!(Pending::<T>::contains_key(subject), Error::<T>::NoPendingReports);
 			let report = Candidates::<T>::get(subject, hash).ok_or(Error::<T>::UnknownCandidate)?;
 			ensure!(Self::check_report(&report)? == Freshness::Fresh, Error::<T>::AlreadyFinal);
-			Self::finalise(report);
-			Self::clear_subject(subject);
+			Self::finalise_subject(subject, hash, report);
 			Self::deposit_event(Event::ConflictResolved { subject, hash });
 			Ok(())
 		}

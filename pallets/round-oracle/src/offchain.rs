@@ -15,7 +15,7 @@
 
 use super::*;
 use alloc::{string::String, vec, vec::Vec};
-use numerstake_numerai::{extract, query, RoundOutcome, ScoreConfig};
+use numerstake_numerai::{extract, query, query::ScoreQuery, RoundOutcome, ScoreConfig};
 use numerstake_primitives::PendingClaim;
 use polkadot_sdk::{
 	frame_support::{traits::Get, BoundedVec},
@@ -39,6 +39,12 @@ use polkadot_sdk::{
 pub const ENDPOINT_KEY: &[u8] = b"numerstake::oracle::endpoint";
 /// Off-chain storage key of the count of responses skipped as unreadable (SCALE `u64`).
 pub const SKIPPED_KEY: &[u8] = b"numerstake::oracle::skipped";
+/// Off-chain storage key of the score query form in use (SCALE `u8`, the index in
+/// [`ScoreQuery::ALL`]): the worker moves to the next form when the server refuses one.
+pub const SCORE_FORM_KEY: &[u8] = b"numerstake::oracle::score-form";
+/// Off-chain storage key of how many score responses each form got read (SCALE `[u64; 3]`,
+/// in the order of [`ScoreQuery::ALL`]).
+pub const SCORE_FORM_COUNTS_KEY: &[u8] = b"numerstake::oracle::score-form-counts";
 const LOCK_KEY: &[u8] = b"numerstake::oracle::lock";
 const MODEL_CURSOR_KEY: &[u8] = b"numerstake::oracle::model-cursor";
 const CLAIM_CURSOR_KEY: &[u8] = b"numerstake::oracle::claim-cursor";
@@ -186,7 +192,7 @@ fn collect<T: Config>(who: &T::AccountId, endpoint: &str) -> Vec<ReportOf<T>> {
 	let max = T::MaxReportsPerCall::get() as usize;
 	let mut reports = Vec::new();
 	let push = |reports: &mut Vec<ReportOf<T>>, report: ReportOf<T>| {
-		if reports.len() >= max || Votes::<T>::get(report.subject(), who).is_some() {
+		if reports.len() >= max || Pallet::<T>::has_live_vote(report.subject(), who) {
 			return;
 		}
 		match Pallet::<T>::check_report(&report) {
@@ -196,7 +202,7 @@ fn collect<T: Config>(who: &T::AccountId, endpoint: &str) -> Vec<ReportOf<T>> {
 		}
 	};
 	// Subjects this operator already voted on wait for the others: no need to ask again.
-	let voted = |subject: Subject| Votes::<T>::contains_key(subject, who);
+	let voted = |subject: Subject| Pallet::<T>::has_live_vote(subject, who);
 	let params = Params::<T>::get();
 	if let Some(r) = next_round::<T>(endpoint, params.tournament, &voted) {
 		push(&mut reports, r);
@@ -252,7 +258,8 @@ fn claims<T: Config>(endpoint: &str, voted: &impl Fn(Subject) -> bool) -> Vec<Re
 	}
 	let mut out = Vec::new();
 	for PendingClaim { model, claimant, name } in batch {
-		if voted(Subject::Ownership(model)) {
+		let (seen, other) = (voted(Subject::Ownership(model)), voted(Subject::Profile(model)));
+		if seen && other {
 			continue;
 		}
 		let (Ok(name), Ok(challenge)) = (
@@ -269,7 +276,17 @@ fn claims<T: Config>(endpoint: &str, voted: &impl Fn(Subject) -> bool) -> Vec<Re
 		let id = core::str::from_utf8(&id).unwrap_or_default();
 		if let Some(Some(p)) = profile {
 			if p.shows(id, &challenge) {
-				out.push(Report::Ownership { model, claimant });
+				if !seen {
+					out.push(Report::Ownership { model, claimant });
+				}
+			} else if let Some(digest) =
+				p.first_challenge(id, numerstake_primitives::CHALLENGE_PREFIX)
+			{
+				// Another account's challenge, not the claimant's: the profile's owner wants
+				// someone else to have the model.
+				if !other {
+					out.push(Report::ForeignChallenge { model, digest });
+				}
 			}
 		}
 	}
@@ -307,14 +324,7 @@ fn results<T: Config>(
 		}
 		let id = model.to_text();
 		let id = core::str::from_utf8(&id).unwrap_or_default();
-		let outcome = post(endpoint, query::round_model_performances(id, params.tournament, round))
-			.map_err(|e| count_skip("performances", &e))
-			.ok()
-			.and_then(|body| {
-				extract::round_result(&body, round, &config)
-					.map_err(|e| count_skip("performances", &e))
-					.ok()
-			});
+		let outcome = performances(endpoint, id, params.tournament, round, latest, &config);
 		let result = match outcome {
 			None | Some(RoundOutcome::Unresolved) => continue,
 			Some(RoundOutcome::Absent) => {
@@ -336,4 +346,60 @@ fn results<T: Config>(
 		out.push(Report::RoundResult { model, round, result });
 	}
 	out
+}
+
+/// `model_id`'s outcome in `round`, asked in the score query form that last worked. When the
+/// server refuses the form's filter argument, the next form is tried at once (each at most
+/// once per call) and remembered; every response read counts for its form.
+fn performances(
+	endpoint: &str,
+	model_id: &str,
+	tournament: u16,
+	round: RoundIndex,
+	latest: RoundIndex,
+	config: &ScoreConfig,
+) -> Option<RoundOutcome> {
+	let stored = StorageValueRef::persistent(SCORE_FORM_KEY);
+	let mut form = ScoreQuery::from_index(stored.get::<u8>().ok().flatten().unwrap_or(0));
+	for _ in ScoreQuery::ALL {
+		let request = query::round_model_performances(form, model_id, tournament, round, latest);
+		let body = post(endpoint, request).map_err(|e| count_skip("performances", &e)).ok()?;
+		match extract::round_result(&body, round, config, form.is_exact()) {
+			Err(e) if extract::refuses_argument(&e, form.argument()) => {
+				let next = form.next();
+				log::warn!(
+					target: TARGET,
+					"the server refuses the score query's `{}` ({e:?}); trying `{}`",
+					form.argument(),
+					next.argument()
+				);
+				stored.set(&next.index());
+				form = next;
+			},
+			Err(e) => {
+				count_skip("performances", &e);
+				return None;
+			},
+			Ok(outcome) => {
+				let counts = StorageValueRef::persistent(SCORE_FORM_COUNTS_KEY);
+				let _ = counts.mutate::<[u64; 3], (), _>(|c| {
+					let mut c = c.ok().flatten().unwrap_or_default();
+					if let Some(n) = c.get_mut(usize::from(form.index())) {
+						if *n == 0 {
+							log::info!(
+								target: TARGET,
+								"the score query with `{}` works",
+								form.argument()
+							);
+						}
+						*n = n.saturating_add(1);
+					}
+					Ok(c)
+				});
+				return Some(outcome);
+			},
+		}
+	}
+	count_skip("performances", &"the server refuses every score query form");
+	None
 }

@@ -154,6 +154,15 @@ pub enum Report<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, MaxScores:
 		/// The claimant whose challenge was seen.
 		claimant: AccountId,
 	},
+	/// While a claim of `model` is pending, the model's profile shows not the claimant's
+	/// challenge but another one, of digest `digest` (the first in the profile's texts). It
+	/// names no claimant, so that a squatter who swaps claimants does not reset the votes.
+	ForeignChallenge {
+		/// The model.
+		model: ModelId,
+		/// The digest of the challenge that is there.
+		digest: [u8; 32],
+	},
 }
 
 impl<A: Clone + PartialEq + Eq + core::fmt::Debug, M: Get<u32>> Report<A, M> {
@@ -163,6 +172,7 @@ impl<A: Clone + PartialEq + Eq + core::fmt::Debug, M: Get<u32>> Report<A, M> {
 			Report::RoundOpened { round, .. } => Subject::Round(*round),
 			Report::RoundResult { model, round, .. } => Subject::Result(*model, *round),
 			Report::Ownership { model, .. } => Subject::Ownership(*model),
+			Report::ForeignChallenge { model, .. } => Subject::Profile(*model),
 		}
 	}
 }
@@ -187,8 +197,10 @@ pub enum Subject {
 	Round(RoundIndex),
 	/// A model's result in a round.
 	Result(ModelId, RoundIndex),
-	/// The live ownership claim of a model.
+	/// The live ownership claim of a model: its claimant's challenge is in the profile.
 	Ownership(ModelId),
+	/// Another account's challenge in the profile of a model with a pending claim.
+	Profile(ModelId),
 }
 
 /// A round as finalised.
@@ -240,7 +252,8 @@ pub struct FinalResult<BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug, M
 pub struct PendingState<BlockNumber> {
 	/// Distinct reports received.
 	pub candidates: u32,
-	/// Operators disagreed: only governance can finalise (or clear) it now.
+	/// Operators disagreed: it finalises when one report reaches the threshold (the others'
+	/// authors dissent), or by governance.
 	pub conflicted: bool,
 	/// Block of the first report.
 	pub since: BlockNumber,

@@ -5,7 +5,7 @@
 //! Regenerate with `scripts/gen-weights pallet_round_oracle`; do not edit by hand.
 
 // Command:
-// /root/.cache/numerstake/target/release/numerstake-node
+// /root/.cache/numerstake/bench-target/release/numerstake-node
 // benchmark
 // pallet
 // --chain
@@ -25,7 +25,7 @@
 // --template
 // scripts/weight-template.hbs
 // --output
-// pallets/round-oracle/src/weights.rs
+// /work/weights-round-oracle.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens, unused_imports, missing_docs)]
@@ -41,6 +41,7 @@ pub trait WeightInfo {
 	fn report_round_opened() -> Weight;
 	fn report_result() -> Weight;
 	fn report_ownership() -> Weight;
+	fn report_foreign_challenge() -> Weight;
 	fn set_operators() -> Weight;
 	fn set_params() -> Weight;
 	fn resolve_conflict() -> Weight;
@@ -61,24 +62,26 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::Rounds` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::Votes` (r:16 w:9)
-	/// Proof: `RoundOracle::Votes` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Pending` (r:1 w:1)
 	/// Proof: `RoundOracle::Pending` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::Candidates` (r:1 w:1)
+	/// Storage: `RoundOracle::Votes` (r:16 w:16)
+	/// Proof: `RoundOracle::Votes` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Candidates` (r:2 w:2)
 	/// Proof: `RoundOracle::Candidates` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Threshold` (r:1 w:0)
 	/// Proof: `RoundOracle::Threshold` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Dissents` (r:7 w:7)
+	/// Proof: `RoundOracle::Dissents` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::FirstRound` (r:1 w:0)
 	/// Proof: `RoundOracle::FirstRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Global` (r:1 w:1)
 	/// Proof: `StakeDelegation::Global` (`max_values`: Some(1), `max_size`: Some(85), added: 580, mode: `MaxEncodedLen`)
 	fn report_round_opened() -> Weight {
-		// Proof size: measured `2898`, estimated `42462`
-		// Minimum execution time: 173_517_000 picoseconds.
-		Weight::from_parts(224_142_000, 42462)
-			.saturating_add(T::DbWeight::get().reads(25_u64))
-			.saturating_add(T::DbWeight::get().writes(15_u64))
+		// Proof size: measured `3560`, estimated `42462`
+		// Minimum execution time: 347_967_000 picoseconds.
+		Weight::from_parts(561_853_000, 42462)
+			.saturating_add(T::DbWeight::get().reads(33_u64))
+			.saturating_add(T::DbWeight::get().writes(30_u64))
 	}
 	/// Storage: `RoundOracle::Operators` (r:1 w:0)
 	/// Proof: `RoundOracle::Operators` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
@@ -90,14 +93,16 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Params` (r:1 w:0)
 	/// Proof: `RoundOracle::Params` (`max_values`: Some(1), `max_size`: Some(341), added: 836, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::Votes` (r:16 w:9)
-	/// Proof: `RoundOracle::Votes` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Pending` (r:1 w:1)
 	/// Proof: `RoundOracle::Pending` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::Candidates` (r:1 w:1)
+	/// Storage: `RoundOracle::Votes` (r:16 w:16)
+	/// Proof: `RoundOracle::Votes` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Candidates` (r:2 w:2)
 	/// Proof: `RoundOracle::Candidates` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Threshold` (r:1 w:0)
 	/// Proof: `RoundOracle::Threshold` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Dissents` (r:7 w:7)
+	/// Proof: `RoundOracle::Dissents` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Records` (r:1 w:1)
 	/// Proof: `ModelRegistry::Records` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Pools` (r:1 w:0)
@@ -105,22 +110,22 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `RoundOracle::Results` (r:0 w:2)
 	/// Proof: `RoundOracle::Results` (`max_values`: None, `max_size`: Some(437), added: 2912, mode: `MaxEncodedLen`)
 	fn report_result() -> Weight {
-		// Proof size: measured `2595`, estimated `42462`
-		// Minimum execution time: 222_509_000 picoseconds.
-		Weight::from_parts(267_627_000, 42462)
-			.saturating_add(T::DbWeight::get().reads(26_u64))
-			.saturating_add(T::DbWeight::get().writes(15_u64))
+		// Proof size: measured `3651`, estimated `42462`
+		// Minimum execution time: 438_441_000 picoseconds.
+		Weight::from_parts(494_193_000, 42462)
+			.saturating_add(T::DbWeight::get().reads(34_u64))
+			.saturating_add(T::DbWeight::get().writes(30_u64))
 	}
 	/// Storage: `RoundOracle::Operators` (r:1 w:0)
 	/// Proof: `RoundOracle::Operators` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(163), added: 2638, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::Votes` (r:16 w:9)
-	/// Proof: `RoundOracle::Votes` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Candidates` (r:2 w:1)
+	/// Proof: `RoundOracle::Candidates` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Pending` (r:1 w:1)
 	/// Proof: `RoundOracle::Pending` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::Candidates` (r:1 w:1)
-	/// Proof: `RoundOracle::Candidates` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Votes` (r:16 w:9)
+	/// Proof: `RoundOracle::Votes` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Threshold` (r:1 w:0)
 	/// Proof: `RoundOracle::Threshold` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::PendingClaims` (r:1 w:1)
@@ -137,29 +142,59 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3264), added: 5739, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::WatchSlots` (r:0 w:1)
 	/// Proof: `RoundOracle::WatchSlots` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Reservations` (r:0 w:1)
+	/// Proof: `ModelRegistry::Reservations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	fn report_ownership() -> Weight {
-		// Proof size: measured `2279`, estimated `42462`
-		// Minimum execution time: 171_815_000 picoseconds.
-		Weight::from_parts(186_817_000, 42462)
-			.saturating_add(T::DbWeight::get().reads(27_u64))
-			.saturating_add(T::DbWeight::get().writes(17_u64))
+		// Proof size: measured `2316`, estimated `42462`
+		// Minimum execution time: 221_378_000 picoseconds.
+		Weight::from_parts(318_943_000, 42462)
+			.saturating_add(T::DbWeight::get().reads(28_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
-	/// Storage: `RoundOracle::Operators` (r:0 w:1)
+	/// Storage: `RoundOracle::Operators` (r:1 w:0)
 	/// Proof: `RoundOracle::Operators` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Models` (r:1 w:0)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(163), added: 2638, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Reservations` (r:1 w:1)
+	/// Proof: `ModelRegistry::Reservations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Pending` (r:1 w:1)
+	/// Proof: `RoundOracle::Pending` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Votes` (r:16 w:16)
+	/// Proof: `RoundOracle::Votes` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Candidates` (r:2 w:2)
+	/// Proof: `RoundOracle::Candidates` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Threshold` (r:1 w:0)
+	/// Proof: `RoundOracle::Threshold` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Dissents` (r:7 w:7)
+	/// Proof: `RoundOracle::Dissents` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	fn report_foreign_challenge() -> Weight {
+		// Proof size: measured `2809`, estimated `42462`
+		// Minimum execution time: 335_037_000 picoseconds.
+		Weight::from_parts(446_953_000, 42462)
+			.saturating_add(T::DbWeight::get().reads(31_u64))
+			.saturating_add(T::DbWeight::get().writes(27_u64))
+	}
+	/// Storage: `RoundOracle::Operators` (r:1 w:1)
+	/// Proof: `RoundOracle::Operators` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Dissents` (r:0 w:16)
+	/// Proof: `RoundOracle::Dissents` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Threshold` (r:0 w:1)
 	/// Proof: `RoundOracle::Threshold` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_operators() -> Weight {
-		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 6_440_000 picoseconds.
-		Weight::from_parts(7_381_000, 0)
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Proof size: measured `724`, estimated `1998`
+		// Minimum execution time: 40_280_000 picoseconds.
+		Weight::from_parts(61_962_000, 1998)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
 	/// Storage: `RoundOracle::Params` (r:0 w:1)
 	/// Proof: `RoundOracle::Params` (`max_values`: Some(1), `max_size`: Some(341), added: 836, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 9_794_000 picoseconds.
-		Weight::from_parts(10_906_000, 0)
+		// Minimum execution time: 10_365_000 picoseconds.
+		Weight::from_parts(18_177_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `RoundOracle::Pending` (r:1 w:1)
@@ -174,20 +209,24 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::LatestRound` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Params` (r:1 w:0)
 	/// Proof: `RoundOracle::Params` (`max_values`: Some(1), `max_size`: Some(341), added: 836, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Operators` (r:1 w:0)
+	/// Proof: `RoundOracle::Operators` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Votes` (r:16 w:16)
+	/// Proof: `RoundOracle::Votes` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Dissents` (r:8 w:8)
+	/// Proof: `RoundOracle::Dissents` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Records` (r:1 w:1)
 	/// Proof: `ModelRegistry::Records` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `StakeDelegation::Pools` (r:1 w:0)
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3264), added: 5739, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::Votes` (r:16 w:16)
-	/// Proof: `RoundOracle::Votes` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Results` (r:0 w:2)
 	/// Proof: `RoundOracle::Results` (`max_values`: None, `max_size`: Some(437), added: 2912, mode: `MaxEncodedLen`)
 	fn resolve_conflict() -> Weight {
-		// Proof size: measured `3223`, estimated `42462`
-		// Minimum execution time: 147_429_000 picoseconds.
-		Weight::from_parts(182_901_000, 42462)
-			.saturating_add(T::DbWeight::get().reads(25_u64))
-			.saturating_add(T::DbWeight::get().writes(23_u64))
+		// Proof size: measured `3726`, estimated `42462`
+		// Minimum execution time: 391_491_000 picoseconds.
+		Weight::from_parts(605_238_000, 42462)
+			.saturating_add(T::DbWeight::get().reads(34_u64))
+			.saturating_add(T::DbWeight::get().writes(31_u64))
 	}
 	/// Storage: `RoundOracle::Pending` (r:1 w:1)
 	/// Proof: `RoundOracle::Pending` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
@@ -197,8 +236,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::Candidates` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	fn clear_reports() -> Weight {
 		// Proof size: measured `2721`, estimated `48254`
-		// Minimum execution time: 63_905_000 picoseconds.
-		Weight::from_parts(69_503_000, 48254)
+		// Minimum execution time: 67_870_000 picoseconds.
+		Weight::from_parts(123_363_000, 48254)
 			.saturating_add(T::DbWeight::get().reads(33_u64))
 			.saturating_add(T::DbWeight::get().writes(33_u64))
 	}
@@ -216,8 +255,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::WatchSlots` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn watch_model() -> Weight {
 		// Proof size: measured `753`, estimated `6729`
-		// Minimum execution time: 32_538_000 picoseconds.
-		Weight::from_parts(35_743_000, 6729)
+		// Minimum execution time: 32_939_000 picoseconds.
+		Weight::from_parts(38_437_000, 6729)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -236,10 +275,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[0, 1000]`.
 	fn unwatch_model(r: u32, ) -> Weight {
 		// Proof size: measured `745 + r * (47 ±0)`, estimated `6729 + r * (2912 ±0)`
-		// Minimum execution time: 74_962_000 picoseconds.
-		Weight::from_parts(74_758_715, 6729)
-			// Standard error: 9_890
-			.saturating_add(Weight::from_parts(1_660_339, 0).saturating_mul(r.into()))
+		// Minimum execution time: 75_321_000 picoseconds.
+		Weight::from_parts(104_144_000, 6729)
+			// Standard error: 20_210
+			.saturating_add(Weight::from_parts(1_992_471, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -253,10 +292,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 1000]`.
 	fn offchain_watch_batch(n: u32, ) -> Weight {
 		// Proof size: measured `2303 + n * (6 ±0)`, estimated `34064 + n * (10 ±2)`
-		// Minimum execution time: 7_982_000 picoseconds.
-		Weight::from_parts(78_692_377, 34064)
-			// Standard error: 2_322
-			.saturating_add(Weight::from_parts(67_591, 0).saturating_mul(n.into()))
+		// Minimum execution time: 7_862_000 picoseconds.
+		Weight::from_parts(81_942_344, 34064)
+			// Standard error: 2_942
+			.saturating_add(Weight::from_parts(86_346, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(Weight::from_parts(0, 10).saturating_mul(n.into()))
 	}
@@ -265,46 +304,52 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests.
 impl WeightInfo for () {
 	fn report_round_opened() -> Weight {
-		Weight::from_parts(224_142_000, 42462)
-			.saturating_add(RocksDbWeight::get().reads(25_u64))
-			.saturating_add(RocksDbWeight::get().writes(15_u64))
+		Weight::from_parts(561_853_000, 42462)
+			.saturating_add(RocksDbWeight::get().reads(33_u64))
+			.saturating_add(RocksDbWeight::get().writes(30_u64))
 	}
 	fn report_result() -> Weight {
-		Weight::from_parts(267_627_000, 42462)
-			.saturating_add(RocksDbWeight::get().reads(26_u64))
-			.saturating_add(RocksDbWeight::get().writes(15_u64))
+		Weight::from_parts(494_193_000, 42462)
+			.saturating_add(RocksDbWeight::get().reads(34_u64))
+			.saturating_add(RocksDbWeight::get().writes(30_u64))
 	}
 	fn report_ownership() -> Weight {
-		Weight::from_parts(186_817_000, 42462)
-			.saturating_add(RocksDbWeight::get().reads(27_u64))
-			.saturating_add(RocksDbWeight::get().writes(17_u64))
+		Weight::from_parts(318_943_000, 42462)
+			.saturating_add(RocksDbWeight::get().reads(28_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
+	}
+	fn report_foreign_challenge() -> Weight {
+		Weight::from_parts(446_953_000, 42462)
+			.saturating_add(RocksDbWeight::get().reads(31_u64))
+			.saturating_add(RocksDbWeight::get().writes(27_u64))
 	}
 	fn set_operators() -> Weight {
-		Weight::from_parts(7_381_000, 0)
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(61_962_000, 1998)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(10_906_000, 0)
+		Weight::from_parts(18_177_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn resolve_conflict() -> Weight {
-		Weight::from_parts(182_901_000, 42462)
-			.saturating_add(RocksDbWeight::get().reads(25_u64))
-			.saturating_add(RocksDbWeight::get().writes(23_u64))
+		Weight::from_parts(605_238_000, 42462)
+			.saturating_add(RocksDbWeight::get().reads(34_u64))
+			.saturating_add(RocksDbWeight::get().writes(31_u64))
 	}
 	fn clear_reports() -> Weight {
-		Weight::from_parts(69_503_000, 48254)
+		Weight::from_parts(123_363_000, 48254)
 			.saturating_add(RocksDbWeight::get().reads(33_u64))
 			.saturating_add(RocksDbWeight::get().writes(33_u64))
 	}
 	fn watch_model() -> Weight {
-		Weight::from_parts(35_743_000, 6729)
+		Weight::from_parts(38_437_000, 6729)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn unwatch_model(r: u32, ) -> Weight {
-		Weight::from_parts(74_758_715, 6729)
-			.saturating_add(Weight::from_parts(1_660_339, 0).saturating_mul(r.into()))
+		Weight::from_parts(104_144_000, 6729)
+			.saturating_add(Weight::from_parts(1_992_471, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
@@ -312,8 +357,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2912).saturating_mul(r.into()))
 	}
 	fn offchain_watch_batch(n: u32, ) -> Weight {
-		Weight::from_parts(78_692_377, 34064)
-			.saturating_add(Weight::from_parts(67_591, 0).saturating_mul(n.into()))
+		Weight::from_parts(81_942_344, 34064)
+			.saturating_add(Weight::from_parts(86_346, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(14_u64))
 			.saturating_add(Weight::from_parts(0, 10).saturating_mul(n.into()))
 	}

@@ -1,9 +1,8 @@
 //! Answers the GraphQL queries the oracle sends (see `numerstake_numerai::query`), in Numerai's
 //! encodings, with the configured fault applied.
 
-use crate::world::{
-	payout, Clock, Model, RoundData, World, CORR_MULTIPLIER_MICRO, MMC_MULTIPLIER_MICRO, NMR,
-};
+use crate::schema::{self, Root, ScoreFilter};
+use crate::world::{Clock, Decimal, Model, RoundData, World, NMR};
 use serde_json::{json, Value};
 
 /// How `payoutSettled` is spread over a round's score entries (the API notes leave it open).
@@ -76,7 +75,7 @@ pub struct Answer {
 
 impl Answer {
 	fn json(v: Value) -> Self {
-		Answer { status: 200, body: v.to_string().into_bytes(), delay_ms: 0 }
+		Answer { status: 200, body: to_json_text(&v).into_bytes(), delay_ms: 0 }
 	}
 }
 
@@ -94,30 +93,43 @@ fn nmr(amount: i128, fault: Fault) -> String {
 	format!("{sign}{}.{:018}", m / NMR, m % NMR)
 }
 
-/// A micro-unit score as a JSON number; small ones in exponent notation, as Numerai does.
-fn score(micro: i64) -> Value {
-	let text = if micro != 0 && micro.abs() < 1_000 {
-		format!("{micro}e-6")
-	} else {
-		let sign = if micro < 0 { "-" } else { "" };
-		format!(
-			"{sign}{}.{:06}",
-			micro.unsigned_abs() / 1_000_000,
-			micro.unsigned_abs() % 1_000_000
-		)
-	};
-	serde_json::from_str(&text).unwrap_or(Value::Null)
+/// Marks a string value as a number to be written verbatim (serde_json without
+/// `arbitrary_precision` would round an 18-decimal number through `f64`).
+const RAW: char = '\u{1}';
+
+/// A JSON number written exactly as `text` (which [`crate::world::Decimal::parse`] checked).
+fn raw_number(text: &str) -> Value {
+	Value::String(format!("{RAW}{text}"))
+}
+
+/// `v` as JSON text, with the numbers of [`raw_number`] written verbatim.
+fn to_json_text(v: &Value) -> String {
+	let text = v.to_string();
+	let marker = "\"\\u0001";
+	let mut out = String::with_capacity(text.len());
+	let mut rest = text.as_str();
+	while let Some(at) = rest.find(marker) {
+		out.push_str(&rest[..at]);
+		let after = &rest[at + marker.len()..];
+		let end = after.find('"').unwrap_or(after.len());
+		out.push_str(&after[..end]);
+		rest = after.get(end + 1..).unwrap_or("");
+	}
+	out.push_str(rest);
+	out
 }
 
 fn graphql_error(message: &str, path: &str) -> Value {
 	json!({"errors": [{"message": message, "locations": [{"line": 1, "column": 1}], "path": [path]}], "data": null})
 }
 
-/// The answer to a GraphQL request body at `now` (unix seconds).
+/// The answer to a GraphQL request body at `now` (unix seconds), from a server that knows the
+/// round filter `filter`.
 pub fn answer(
 	world: &World,
 	clock: &Clock,
 	shape: PayoutShape,
+	filter: ScoreFilter,
 	fault: Fault,
 	now: u64,
 	body: &[u8],
@@ -139,7 +151,7 @@ pub fn answer(
 		},
 		_ => {},
 	}
-	let mut out = respond(&Ctx { world, clock, shape, fault, now }, body);
+	let mut out = respond(&Ctx { world, clock, shape, fault, now }, filter, body);
 	match fault {
 		Fault::Truncated => {
 			let half = out.body.len() / 2;
@@ -160,23 +172,26 @@ struct Ctx<'a> {
 	now: u64,
 }
 
-fn respond(ctx: &Ctx, body: &[u8]) -> Answer {
+fn respond(ctx: &Ctx, filter: ScoreFilter, body: &[u8]) -> Answer {
 	let Ok(request) = serde_json::from_slice::<Value>(body) else {
 		return Answer::json(graphql_error("could not parse the request body as JSON", "request"));
 	};
-	let query = request.get("query").and_then(Value::as_str).unwrap_or_default();
+	let Some(query) = request.get("query").and_then(Value::as_str) else {
+		return Answer::json(graphql_error("no \"query\" in the request", "request"));
+	};
 	let vars = request.get("variables").cloned().unwrap_or(Value::Null);
+	let request = match schema::check(query, &vars, filter) {
+		Ok(r) => r,
+		Err(refusal) => return Answer::json(graphql_error(&refusal.message, &refusal.path)),
+	};
 	if ctx.fault == Fault::GraphqlErrors {
 		return Answer::json(graphql_error("Internal server error", "query"));
 	}
-	if query.contains("v2RoundModelPerformances") {
-		performances(ctx, &vars)
-	} else if query.contains("v3UserProfile") {
-		profile(ctx.world, ctx.fault, &vars)
-	} else if query.contains("rounds") {
-		rounds(ctx.clock, ctx.now, &vars)
-	} else {
-		Answer::json(graphql_error("unsupported query (the fixture serves rounds, v2RoundModelPerformances, v3UserProfile)", "query"))
+	let args = Value::Object(request.args);
+	match request.root {
+		Root::Performances => performances(ctx, &args),
+		Root::Profile => profile(ctx.world, ctx.fault, &args),
+		Root::Rounds => rounds(ctx.clock, ctx.now, &args),
 	}
 }
 
@@ -201,8 +216,8 @@ fn rounds(clock: &Clock, now: u64, vars: &Value) -> Answer {
 }
 
 fn profile(world: &World, fault: Fault, vars: &Value) -> Answer {
-	let name = vars.get("modelName").and_then(Value::as_str).unwrap_or_default().to_lowercase();
-	let model = world.models.values().find(|m| m.name.to_lowercase() == name);
+	let name = vars.get("modelName").and_then(Value::as_str).unwrap_or_default();
+	let model = world.by_name(name);
 	match model {
 		Some(m) if fault != Fault::UnknownModels => {
 			Answer::json(json!({"data": {"v3UserProfile": {
@@ -224,13 +239,33 @@ fn performances(ctx: &Ctx, vars: &Value) -> Answer {
 		}));
 	};
 	let current = ctx.clock.current(ctx.now);
-	let wanted: Vec<u32> = match vars.get("round").and_then(Value::as_u64) {
-		Some(r) => vec![r as u32],
-		// Without a round: the last 25 rounds, newest first (as third-party fixtures show).
-		None => (current.saturating_sub(24)..=current).rev().collect(),
+	let int = |names: &[&str]| {
+		names.iter().find_map(|n| vars.get(*n).and_then(Value::as_u64)).map(|v| v as u32)
 	};
+	let earliest = model
+		.fixed
+		.as_ref()
+		.and_then(|f| f.keys().next().copied())
+		.unwrap_or(ctx.clock.first_round.saturating_sub(24));
+	let mut low = earliest;
+	let mut high = current;
+	if let Some(r) = int(&["roundNumber__eq", "roundNumberEq"]) {
+		(low, high) = (r, r.min(current));
+	}
+	if let Some(r) = int(&["roundNumber__gte", "roundNumberGte"]) {
+		low = low.max(r);
+	}
+	if let Some(r) = int(&["roundNumber__lte", "roundNumberLte"]) {
+		high = high.min(r);
+	}
+	if let Some(n) = int(&["lastNRounds"]) {
+		low = low.max(current.saturating_add(1).saturating_sub(n));
+	}
+	// Newest first, as third-party fixtures of the live API show.
+	let offset = int(&["offset"]).unwrap_or(0) as usize;
+	let limit = int(&["limit"]).map_or(usize::MAX, |l| l as usize);
 	let list: Vec<Value> =
-		wanted.into_iter().filter(|r| *r <= current).filter_map(|r| entry(ctx, model, r)).collect();
+		(low..=high).rev().filter_map(|r| entry(ctx, model, r)).skip(offset).take(limit).collect();
 	Answer::json(json!({"data": {"v2RoundModelPerformances": list}}))
 }
 
@@ -246,59 +281,44 @@ fn entry(ctx: &Ctx, model: &Model, r: u32) -> Option<Value> {
 	});
 	let mut e = base.as_object()?.clone();
 	match world.round_data(model, r) {
-		RoundData::Missed => {
-			// Both shapes seen for a round without a submission: absent, or listed with nulls.
-			if r.is_multiple_of(2) {
-				return None;
-			}
+		RoundData::Missed { listed: false } => return None,
+		RoundData::Missed { listed: true } => {
 			e.insert("atRisk".into(), Value::Null);
 			e.insert("corrMultiplier".into(), Value::Null);
 			e.insert("mmcMultiplier".into(), Value::Null);
 			e.insert("roundPayoutFactor".into(), Value::Null);
 			e.insert("submissionScores".into(), Value::Null);
 		},
-		RoundData::Submitted { at_risk, corr_micro, mmc_micro } => {
-			let total = payout(at_risk, corr_micro, mmc_micro);
+		RoundData::Submitted(sub) => {
+			let total = sub.payout();
 			// The components: CORR's and MMC's parts of the formula, the remainder on CORR.
-			let corr_part = if total == 0 {
-				0
+			let c = i128::from(sub.corr_multiplier.scaled) * i128::from(sub.corr.scaled);
+			let m = i128::from(sub.mmc_multiplier.scaled) * i128::from(sub.mmc.scaled);
+			let corr_part = if total == 0 || c + m == 0 {
+				total
 			} else {
-				let c = (CORR_MULTIPLIER_MICRO * corr_micro) as i128;
-				let m = (MMC_MULTIPLIER_MICRO * mmc_micro) as i128;
-				if c + m == 0 {
-					total
-				} else {
-					total * c / (c + m)
-				}
+				total.checked_mul(c).map_or(total, |t| t / (c + m))
 			};
 			let (pay_corr, pay_mmc) = match shape {
 				PayoutShape::Sum => (corr_part, total - corr_part),
 				PayoutShape::Repeated => (total, total),
 			};
 			let settled = |p: i128| if resolved { nmr(p, fault) } else { nmr(0, fault) };
-			let value = |micro: i64| {
-				if fault == Fault::Nulls && resolved {
-					Value::Null
-				} else {
-					score(micro)
-				}
-			};
+			let nulled = fault == Fault::Nulls && resolved;
+			let value = |d: &Decimal| if nulled { Value::Null } else { raw_number(&d.text) };
 			e.insert(
 				"atRisk".into(),
-				if fault == Fault::Nulls && resolved {
-					Value::Null
-				} else {
-					Value::String(nmr(at_risk as i128, fault))
-				},
+				if nulled { Value::Null } else { Value::String(nmr(sub.at_risk as i128, fault)) },
 			);
-			e.insert("corrMultiplier".into(), score(CORR_MULTIPLIER_MICRO));
-			e.insert("mmcMultiplier".into(), score(MMC_MULTIPLIER_MICRO));
-			e.insert("roundPayoutFactor".into(), Value::String("1.000000000000000000".into()));
+			e.insert("corrMultiplier".into(), raw_number(&sub.corr_multiplier.text));
+			e.insert("mmcMultiplier".into(), raw_number(&sub.mmc_multiplier.text));
+			// A string in Numerai's schema.
+			e.insert("roundPayoutFactor".into(), Value::String(sub.payout_factor.text.clone()));
 			let day = if resolved { 20 } else { 7 };
 			e.insert("submissionScores".into(), json!([
-				{"date": iso(clock.opens_at(r)), "day": day, "displayName": "canon_corr", "value": value(corr_micro),
+				{"date": iso(clock.opens_at(r)), "day": day, "displayName": "canon_corr", "value": value(&sub.corr),
 				 "percentile": 0.5, "payoutPending": nmr(0, fault), "payoutSettled": settled(pay_corr)},
-				{"date": iso(clock.opens_at(r)), "day": day, "displayName": "canon_mmc", "value": value(mmc_micro),
+				{"date": iso(clock.opens_at(r)), "day": day, "displayName": "canon_mmc", "value": value(&sub.mmc),
 				 "percentile": null, "payoutPending": nmr(0, fault), "payoutSettled": settled(pay_mmc)},
 			]));
 		},
@@ -321,146 +341,4 @@ pub fn iso(secs: u64) -> String {
 	let m = if mp < 10 { mp + 3 } else { mp - 9 };
 	let y = yoe + era * 400 + i64::from(m <= 2);
 	format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3_600, rem % 3_600 / 60, rem % 60)
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-	use numerstake_numerai::{extract, query, RoundOutcome, ScoreConfig};
-
-	const CFG: ScoreConfig =
-		ScoreConfig { corr: "canon_corr", mmc: "canon_mmc", stored: &["canon_corr", "canon_mmc"] };
-
-	fn setup() -> (World, Clock) {
-		(
-			World::synthetic(3, 5),
-			Clock { start: 1_772_366_400, first_round: 1_000, round_secs: 30, resolve_after: 3 },
-		)
-	}
-
-	#[test]
-	fn iso_matches_the_parser() {
-		for secs in [0, 1_772_366_400, 1_709_164_800, 4_102_444_799] {
-			assert_eq!(numerstake_numerai::time::parse_time(&iso(secs)), Ok(secs));
-		}
-	}
-
-	#[test]
-	fn rounds_open_on_the_clock() {
-		let (w, c) = setup();
-		let now = c.start + 95;
-		let a = answer(&w, &c, PayoutShape::Sum, Fault::None, now, query::rounds(8, 0).as_bytes());
-		let r = extract::current_round(&a.body).unwrap().unwrap();
-		assert_eq!(r.number, 1_003);
-		assert_eq!(r.opened_at, c.start + 90);
-		let a =
-			answer(&w, &c, PayoutShape::Sum, Fault::None, now, query::rounds(8, 1_004).as_bytes());
-		assert_eq!(extract::round(&a.body, 1_004), Ok(None));
-	}
-
-	/// Every round of every model, in both payout shapes and in the valid encodings, reads back
-	/// exactly as generated.
-	#[test]
-	fn the_oracle_reads_every_round_exactly() {
-		let (w, c) = setup();
-		let now = c.start + 60 * 30;
-		let mut resolved = 0;
-		for shape in [PayoutShape::Sum, PayoutShape::Repeated] {
-			for fault in [Fault::None, Fault::Exponent, Fault::ZeroE18] {
-				for m in w.models.values() {
-					for r in 1_000..1_057 {
-						let body = query::round_model_performances(&m.id, 8, r);
-						let a = answer(&w, &c, shape, fault, now, body.as_bytes());
-						let out = extract::round_result(&a.body, r, &CFG).unwrap();
-						match (w.round_data(m, r), out) {
-							(
-								RoundData::Missed,
-								RoundOutcome::Absent | RoundOutcome::NotSubmitted,
-							) => {},
-							(
-								RoundData::Submitted { at_risk, corr_micro, mmc_micro },
-								RoundOutcome::Resolved(numerstake_numerai::Resolved {
-									at_risk: a,
-									payout: p,
-									..
-								}),
-							) => {
-								assert_eq!(a, at_risk);
-								assert_eq!(p, payout(at_risk, corr_micro, mmc_micro));
-								resolved += 1;
-							},
-							(d, o) => panic!("round {r} of {}: {d:?} read as {o:?}", m.name),
-						}
-					}
-				}
-			}
-		}
-		assert!(resolved > 500, "{resolved}");
-		// Unresolved rounds are not final.
-		let m = &w.models["numerstake_demo_alpha"];
-		let r = c.current(now);
-		let a = answer(
-			&w,
-			&c,
-			PayoutShape::Sum,
-			Fault::None,
-			now,
-			query::round_model_performances(&m.id, 8, r).as_bytes(),
-		);
-		assert!(matches!(
-			extract::round_result(&a.body, r, &CFG),
-			Ok(RoundOutcome::Unresolved | RoundOutcome::Absent)
-		));
-	}
-
-	#[test]
-	fn faults_are_refused_by_the_oracle() {
-		let (w, c) = setup();
-		let now = c.start + 60 * 30;
-		let m = &w.models["numerstake_demo_alpha"];
-		let r = (1_000..1_050)
-			.find(|r| matches!(w.round_data(m, *r), RoundData::Submitted { .. }))
-			.unwrap();
-		let body = query::round_model_performances(&m.id, 8, r);
-		for fault in [
-			Fault::Truncated,
-			Fault::Malformed,
-			Fault::Nulls,
-			Fault::GraphqlErrors,
-			Fault::UnknownModels,
-		] {
-			let a = answer(&w, &c, PayoutShape::Sum, fault, now, body.as_bytes());
-			assert!(extract::round_result(&a.body, r, &CFG).is_err(), "{fault:?}");
-		}
-		let a = answer(&w, &c, PayoutShape::Sum, Fault::Http500, now, body.as_bytes());
-		assert_eq!(a.status, 500);
-		let a = answer(&w, &c, PayoutShape::Sum, Fault::Slow, now, body.as_bytes());
-		assert_eq!(a.delay_ms, SLOW_MS);
-	}
-
-	#[test]
-	fn profiles_by_name() {
-		let (mut w, c) = setup();
-		w.models.get_mut("numerstake_demo_beta").unwrap().bio =
-			Some("numerstake-challenge:0xab".into());
-		let a = answer(
-			&w,
-			&c,
-			PayoutShape::Sum,
-			Fault::None,
-			0,
-			query::user_profile("NumerStake_Demo_Beta").as_bytes(),
-		);
-		let p = extract::profile(&a.body).unwrap().unwrap();
-		assert!(p.shows("00000000-0000-4000-8000-000000000002", "numerstake-challenge:0xab"));
-		let a = answer(
-			&w,
-			&c,
-			PayoutShape::Sum,
-			Fault::None,
-			0,
-			query::user_profile("nobody").as_bytes(),
-		);
-		assert_eq!(extract::profile(&a.body), Ok(None));
-	}
 }

@@ -2,7 +2,8 @@
 //!
 //! A local stand-in for Numerai's GraphQL API over real HTTP on loopback: the dev chain's
 //! default data source and the tests' Numerai. It serves the three queries the oracle sends
-//! (`rounds`, `v2RoundModelPerformances`, `v3UserProfile`) in Numerai's encodings, runs rounds
+//! (`rounds`, `v2RoundModelPerformances`, `v3UserProfile`) in Numerai's encodings, refusing a
+//! query with an unknown field or argument as a GraphQL server does (`schema`), runs rounds
 //! on an accelerated clock, generates correlated model results from a seed (or loads them from a
 //! JSON file), and injects faults on demand.
 //!
@@ -14,9 +15,11 @@
 //! - `GET /admin/state`: clock, current round, fault, models; `GET /health`: `ok`.
 
 pub mod graphql;
+pub mod schema;
 pub mod server;
 pub mod world;
 
 pub use graphql::{Fault, PayoutShape};
+pub use schema::ScoreFilter;
 pub use server::{Config, Fixture};
 pub use world::{Clock, World};

@@ -2,6 +2,7 @@
 
 use crate::{
 	graphql::{answer, Fault, PayoutShape},
+	schema::ScoreFilter,
 	world::{Clock, Model, World},
 };
 use serde_json::{json, Value};
@@ -30,6 +31,8 @@ pub struct Config {
 	pub clock: Clock,
 	/// How payouts are spread over score entries.
 	pub shape: PayoutShape,
+	/// Which round filter the score query may use.
+	pub filter: ScoreFilter,
 	/// The fault at start.
 	pub fault: Fault,
 }
@@ -38,6 +41,7 @@ struct State {
 	world: World,
 	clock: Clock,
 	shape: PayoutShape,
+	filter: ScoreFilter,
 	fault: Fault,
 	/// Answers left with the fault (`None`: all).
 	fault_left: Option<u32>,
@@ -69,6 +73,7 @@ impl Fixture {
 			world: config.world,
 			clock: config.clock,
 			shape: config.shape,
+			filter: config.filter,
 			fault: config.fault,
 			fault_left: None,
 			requests: 0,
@@ -273,7 +278,7 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
 					},
 					None => s.fault,
 				};
-				let a = answer(&s.world, &s.clock, s.shape, fault, now(), &req.body);
+				let a = answer(&s.world, &s.clock, s.shape, s.filter, fault, now(), &req.body);
 				let delay = a.delay_ms;
 				(a, delay)
 			};
@@ -318,7 +323,8 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
 		("POST", "/admin/profile") => {
 			let v: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
 			let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-			let Some(name) = text("name") else {
+			// Names match without regard to case, as in the GraphQL answers.
+			let Some(name) = text("name").map(|n| n.to_lowercase()) else {
 				return respond(&mut conn, 400, json_type, br#"{"error":"name required"}"#);
 			};
 			let mut s = lock(state);
@@ -385,6 +391,7 @@ mod tests {
 			world: World::synthetic(1, 2),
 			clock: Clock { start: now(), first_round: 10, round_secs: 30, resolve_after: 2 },
 			shape: PayoutShape::Sum,
+			filter: ScoreFilter::FrontEnd,
 			fault: Fault::None,
 		})
 		.unwrap();

@@ -7,7 +7,6 @@
 //! oracle always confirms them.
 
 use numerstake_numerai::{decimal::SCORE_SCALE, extract::formula_payout, DEMO_MODELS};
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// One NMR in planck.
@@ -49,18 +48,104 @@ impl Clock {
 
 /// A model's result in a round.
 #[derive(Clone, Debug, PartialEq, Eq)]
+// A test tool's value type, built one round at a time: no need to box the submission.
+#[allow(clippy::large_enum_variant)]
 pub enum RoundData {
-	/// Not submitted in this round.
-	Missed,
-	/// Submitted: stake and scores (micro-units, 6 decimals).
-	Submitted {
-		/// Stake at risk, planck.
-		at_risk: u128,
-		/// CORR score × 10^6.
-		corr_micro: i64,
-		/// MMC score × 10^6.
-		mmc_micro: i64,
+	/// Not submitted in this round: absent from the list, or (`listed`) listed with nulls, the
+	/// two shapes seen for a round without a submission.
+	Missed {
+		/// Listed with nulls rather than absent.
+		listed: bool,
 	},
+	/// Submitted.
+	Submitted(Submission),
+}
+
+/// A decimal as Numerai sends it: its text, served verbatim as a JSON number, and its value at
+/// the oracle's score scale (10^12, rounded half away from zero, as the oracle reads it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decimal {
+	/// The text (plain or exponent form, at most 18 decimals).
+	pub text: String,
+	/// The value × 10^12.
+	pub scaled: i64,
+}
+
+impl Decimal {
+	/// Reads `text`, which must be a JSON number with at most 18 decimals.
+	pub fn parse(text: &str) -> Result<Self, String> {
+		if serde_json::from_str::<serde_json::Number>(text).is_err() {
+			return Err(format!("{text:?} is not a number"));
+		}
+		numerstake_numerai::decimal::parse_exact(text, 18)
+			.map_err(|e| format!("{text:?}: {e:?} (at most 18 decimals)"))?;
+		let scaled = numerstake_numerai::decimal::parse_score(text)
+			.map_err(|e| format!("{text:?}: {e:?}"))?;
+		Ok(Decimal { text: text.to_string(), scaled })
+	}
+
+	/// A value in millionths, written as Numerai writes floats (small ones with an exponent).
+	pub fn from_micro(micro: i64) -> Self {
+		let text = if micro != 0 && micro.abs() < 1_000 {
+			format!("{micro}e-6")
+		} else {
+			let sign = if micro < 0 { "-" } else { "" };
+			let m = micro.unsigned_abs();
+			format!("{sign}{}.{:06}", m / 1_000_000, m % 1_000_000)
+		};
+		Decimal { text, scaled: micro * (SCORE_SCALE / 1_000_000) }
+	}
+}
+
+/// A submitted round: the stake, the two scores of the payout formula, the round's multipliers
+/// and payout factor, and what Numerai settled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submission {
+	/// Stake at risk, planck.
+	pub at_risk: u128,
+	/// The CORR score.
+	pub corr: Decimal,
+	/// The MMC score.
+	pub mmc: Decimal,
+	/// The round's CORR multiplier.
+	pub corr_multiplier: Decimal,
+	/// The round's MMC multiplier.
+	pub mmc_multiplier: Decimal,
+	/// The round's payout factor.
+	pub payout_factor: Decimal,
+	/// What Numerai settled, planck; `None`: what the formula gives.
+	pub settled: Option<i128>,
+}
+
+impl Submission {
+	/// A synthetic round: scores in millionths, 2025–26 multipliers, payout factor 1.
+	pub fn synthetic(at_risk: u128, corr_micro: i64, mmc_micro: i64) -> Self {
+		Submission {
+			at_risk,
+			corr: Decimal::from_micro(corr_micro),
+			mmc: Decimal::from_micro(mmc_micro),
+			corr_multiplier: Decimal::from_micro(CORR_MULTIPLIER_MICRO),
+			mmc_multiplier: Decimal::from_micro(MMC_MULTIPLIER_MICRO),
+			payout_factor: Decimal::from_micro(1_000_000),
+			settled: None,
+		}
+	}
+
+	/// What Numerai paid (+) or burned (-), planck: the settled payout, or the formula's
+	/// (`numerstake_numerai::extract::formula_payout`, on the values as the oracle reads them).
+	pub fn payout(&self) -> i128 {
+		self.settled.unwrap_or_else(|| {
+			formula_payout(
+				self.at_risk,
+				self.payout_factor.scaled,
+				self.corr_multiplier.scaled,
+				self.corr.scaled,
+				self.mmc_multiplier.scaled,
+				self.mmc.scaled,
+			)
+			.unwrap_or(0)
+		})
+	}
 }
 
 /// A model.
@@ -68,7 +153,7 @@ pub enum RoundData {
 pub struct Model {
 	/// UUID text.
 	pub id: String,
-	/// Public name.
+	/// Public name, in lower case (names match without regard to case, as on Numerai).
 	pub name: String,
 	/// Public bio (where owners put ownership challenges).
 	pub bio: Option<String>,
@@ -90,7 +175,7 @@ pub const MMC_MULTIPLIER_MICRO: i64 = 2_250_000;
 pub struct World {
 	/// Seed of the synthetic generator.
 	pub seed: u64,
-	/// Models by name.
+	/// Models by lower-case name.
 	pub models: BTreeMap<String, Model>,
 }
 
@@ -165,50 +250,51 @@ impl World {
 		World { seed, models }
 	}
 
-	/// Models and results from a JSON document:
-	/// `{"models": [{"id", "name", "bio"?, "results": {"<round>": {"at_risk": "<NMR>",
-	/// "corr": "<decimal>", "mmc": "<decimal>"} | null}}]}` (a round not listed or `null`:
-	/// missed).
-	pub fn from_json(seed: u64, doc: &Value) -> Result<Self, String> {
-		let list = doc.get("models").and_then(Value::as_array).ok_or("no \"models\" array")?;
-		let mut models = BTreeMap::new();
-		for m in list {
-			let text = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
-			let id = text("id").ok_or("a model without \"id\"")?;
+	/// The demo models (synthetic results) plus the models and results of a JSON data file
+	/// (see the crate's README for the format). Errors name the model, the round and the field.
+	pub fn from_json(seed: u64, text: &[u8]) -> Result<Self, String> {
+		use numerstake_numerai::json::{parse, Value as J};
+		let doc = parse(text).map_err(|e| format!("not JSON: {e:?}"))?;
+		let list = doc.get("models").and_then(J::as_array).ok_or("no \"models\" array")?;
+		let mut world = World::synthetic(seed, 0);
+		let mut from_file: Vec<String> = Vec::new();
+		for (i, m) in list.iter().enumerate() {
+			let text = |k: &str| m.get(k).and_then(J::as_str).map(str::to_string);
+			let name = text("name").ok_or(format!("model #{}: no \"name\"", i + 1))?.to_lowercase();
+			let at = |what: String| format!("model {name}: {what}");
+			if name.is_empty() {
+				return Err(format!("model #{}: empty name", i + 1));
+			}
+			if from_file.contains(&name) {
+				return Err(at("listed twice (names match without regard to case)".into()));
+			}
+			let id = text("id").ok_or(at("no \"id\"".into()))?;
 			numerstake_primitives::ModelId::parse(id.as_bytes())
-				.map_err(|e| format!("bad model id {id}: {e:?}"))?;
-			let name = text("name").ok_or("a model without \"name\"")?;
-			let mut fixed = BTreeMap::new();
-			if let Some(results) = m.get("results").and_then(Value::as_object) {
-				for (round, r) in results {
-					let round: u32 = round.parse().map_err(|_| format!("bad round {round}"))?;
-					if r.is_null() {
-						fixed.insert(round, RoundData::Missed);
-						continue;
-					}
-					let field = |k: &str| {
-						r.get(k).and_then(Value::as_str).ok_or(format!("round {round}: no {k}"))
-					};
-					let at_risk = numerstake_numerai::decimal::parse_nmr(field("at_risk")?)
-						.map_err(|e| format!("round {round}: at_risk {e:?}"))?;
-					let micro = |k: &str| -> Result<i64, String> {
-						let v = numerstake_numerai::decimal::parse_exact(field(k)?, 6).map_err(
-							|e| format!("round {round}: {k} {e:?} (at most 6 decimals)"),
-						)?;
-						i64::try_from(v).map_err(|_| format!("round {round}: {k} too large"))
-					};
-					fixed.insert(
-						round,
-						RoundData::Submitted {
-							at_risk: u128::try_from(at_risk)
-								.map_err(|_| format!("round {round}: negative stake"))?,
-							corr_micro: micro("corr")?,
-							mmc_micro: micro("mmc")?,
-						},
-					);
+				.map_err(|e| at(format!("bad id {id}: {e:?}")))?;
+			if let Some(other) = world.models.values().find(|o| o.id.eq_ignore_ascii_case(&id)) {
+				if other.name != name {
+					return Err(at(format!("id {id} is also {}'s", other.name)));
 				}
 			}
-			models.insert(
+			let mut fixed = BTreeMap::new();
+			match m.get("results") {
+				None | Some(J::Null) => {},
+				Some(J::Object(results)) => {
+					for (round_text, r) in results {
+						let round: u32 = round_text
+							.parse()
+							.map_err(|_| at(format!("bad round {round_text:?}")))?;
+						let data = round_data_from_json(r)
+							.map_err(|e| at(format!("round {round}: {e}")))?;
+						if fixed.insert(round, data).is_some() {
+							return Err(at(format!("round {round} listed twice")));
+						}
+					}
+				},
+				Some(_) => return Err(at("\"results\" must be an object by round".into())),
+			}
+			from_file.push(name.clone());
+			world.models.insert(
 				name.clone(),
 				Model {
 					id,
@@ -220,7 +306,15 @@ impl World {
 				},
 			);
 		}
-		Ok(World { seed, models })
+		// A file may replace a demo model (same name); the others stay, as the dev chain's
+		// genesis registers them.
+		Ok(world)
+	}
+
+	/// The demo models plus the models and results of a CSV file of per-round scores (see
+	/// [`csv_to_json`]).
+	pub fn from_csv(seed: u64, text: &[u8]) -> Result<Self, String> {
+		World::from_json(seed, csv_to_json(text)?.as_bytes())
 	}
 
 	/// The model with this id (case-insensitive).
@@ -228,16 +322,21 @@ impl World {
 		self.models.values().find(|m| m.id.eq_ignore_ascii_case(id))
 	}
 
+	/// The model named `name` (without regard to case).
+	pub fn by_name(&self, name: &str) -> Option<&Model> {
+		self.models.get(&name.to_lowercase())
+	}
+
 	/// `model`'s result in `round`.
 	pub fn round_data(&self, model: &Model, round: u32) -> RoundData {
 		if let Some(fixed) = &model.fixed {
-			return fixed.get(&round).cloned().unwrap_or(RoundData::Missed);
+			return fixed.get(&round).cloned().unwrap_or(RoundData::Missed { listed: false });
 		}
 		let mk = name_key(&model.name);
 		let r = u64::from(round);
-		// About 1 round in 12 is missed.
+		// About 1 round in 12 is missed; both shapes of a missed round occur (by parity).
 		if uniform(&[self.seed, mk, r, 7]) < 1.0 / 12.0 {
-			return RoundData::Missed;
+			return RoundData::Missed { listed: round % 2 == 1 };
 		}
 		let common = normal(&[self.seed, r, 11]) * 0.02;
 		let idio = normal(&[self.seed, mk, r, 13]) * 0.015;
@@ -247,26 +346,139 @@ impl World {
 		let drift = 0.8 + 0.4 * uniform(&[self.seed, mk, r, 19]);
 		let under = if uniform(&[self.seed, mk, r, 23]) < 0.1 { 0.5 } else { 1.0 };
 		let stake_milli = (model.stake_nmr as f64 * drift * under * 1_000.0).round() as u128;
-		RoundData::Submitted {
-			at_risk: stake_milli * (NMR / 1_000),
-			corr_micro: (corr * 1e6).round() as i64,
-			mmc_micro: (mmc * 1e6).round() as i64,
-		}
+		RoundData::Submitted(Submission::synthetic(
+			stake_milli * (NMR / 1_000),
+			(corr * 1e6).round() as i64,
+			(mmc * 1e6).round() as i64,
+		))
 	}
 }
 
-/// Numerai's payout for a submitted round (payout factor 1), planck.
-pub fn payout(at_risk: u128, corr_micro: i64, mmc_micro: i64) -> i128 {
-	let s = SCORE_SCALE / 1_000_000;
-	formula_payout(
+/// A round of a data file: `null` (missed, absent from the list), `{"missed": "listed"}` or
+/// `{"missed": "absent"}`, or a submission.
+fn round_data_from_json(r: &numerstake_numerai::json::Value) -> Result<RoundData, String> {
+	use numerstake_numerai::json::Value as J;
+	if r.is_null() {
+		return Ok(RoundData::Missed { listed: false });
+	}
+	let J::Object(fields) = r else { return Err("must be an object or null".into()) };
+	if let Some(shape) = r.get("missed") {
+		return match shape.as_str() {
+			Some("listed") => Ok(RoundData::Missed { listed: true }),
+			Some("absent") => Ok(RoundData::Missed { listed: false }),
+			_ => Err("\"missed\" must be \"listed\" or \"absent\"".into()),
+		};
+	}
+	const KNOWN: [&str; 7] =
+		["at_risk", "corr", "mmc", "payout", "corr_multiplier", "mmc_multiplier", "payout_factor"];
+	if let Some((k, _)) = fields.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
+		return Err(format!("unknown field {k:?} (known: {})", KNOWN.join(", ")));
+	}
+	// A number as a JSON number or a string.
+	let number = |k: &str| -> Result<Option<&str>, String> {
+		match r.get(k) {
+			None | Some(J::Null) => Ok(None),
+			Some(J::Number(t)) | Some(J::String(t)) => Ok(Some(t.as_str())),
+			Some(_) => Err(format!("{k}: must be a number or a string")),
+		}
+	};
+	let required = |k: &str| number(k)?.ok_or(format!("no {k}"));
+	let decimal = |k: &str, default: &str| -> Result<Decimal, String> {
+		Decimal::parse(number(k)?.unwrap_or(default)).map_err(|e| format!("{k}: {e}"))
+	};
+	let nmr = |k: &str, t: &str| -> Result<i128, String> {
+		numerstake_numerai::decimal::parse_nmr(t).map_err(|e| format!("{k}: {t:?} {e:?}"))
+	};
+	let at_risk = nmr("at_risk", required("at_risk")?)?;
+	let at_risk = u128::try_from(at_risk).map_err(|_| "at_risk: negative".to_string())?;
+	let settled = number("payout")?.map(|t| nmr("payout", t)).transpose()?;
+	let corr = Decimal::parse(required("corr")?).map_err(|e| format!("corr: {e}"))?;
+	let mmc = Decimal::parse(required("mmc")?).map_err(|e| format!("mmc: {e}"))?;
+	Ok(RoundData::Submitted(Submission {
 		at_risk,
-		SCORE_SCALE,
-		CORR_MULTIPLIER_MICRO * s,
-		corr_micro * s,
-		MMC_MULTIPLIER_MICRO * s,
-		mmc_micro * s,
-	)
-	.unwrap_or(0)
+		corr,
+		mmc,
+		corr_multiplier: decimal("corr_multiplier", "0.75")?,
+		mmc_multiplier: decimal("mmc_multiplier", "2.25")?,
+		payout_factor: decimal("payout_factor", "1")?,
+		settled,
+	}))
+}
+
+/// The columns of a history CSV: a model's id and name and the round on every row; then either
+/// `missed` (`absent` or `listed`) or the round's `at_risk`, `corr` and `mmc`, and optionally
+/// `corr_multiplier`, `mmc_multiplier`, `payout_factor` and `payout` (what Numerai settled).
+pub const CSV_COLUMNS: [&str; 11] = [
+	"model_id",
+	"model_name",
+	"round",
+	"missed",
+	"at_risk",
+	"corr",
+	"mmc",
+	"corr_multiplier",
+	"mmc_multiplier",
+	"payout_factor",
+	"payout",
+];
+
+/// A CSV of per-round scores (one row per model and round, columns [`CSV_COLUMNS`], the first
+/// three required, the others optional and empty where not known) as a data file for
+/// [`World::from_json`]. Every number keeps its text. Errors name the line and the column.
+pub fn csv_to_json(text: &[u8]) -> Result<String, String> {
+	use serde_json::{json, Map, Value};
+	let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text);
+	let headers = reader.headers().map_err(|e| format!("CSV header: {e}"))?.clone();
+	let column = |name: &str| headers.iter().position(|h| h == name);
+	if let Some(unknown) = headers.iter().find(|h| !CSV_COLUMNS.contains(h)) {
+		return Err(format!(
+			"CSV header: unknown column {unknown:?} (known: {})",
+			CSV_COLUMNS.join(", ")
+		));
+	}
+	for required in &CSV_COLUMNS[..3] {
+		if column(required).is_none() {
+			return Err(format!("CSV header: no {required} column"));
+		}
+	}
+	// Models in order of first appearance; each with its rounds.
+	let mut models: Vec<(String, String, Map<String, Value>)> = Vec::new();
+	for (i, record) in reader.records().enumerate() {
+		let line = i + 2;
+		let record = record.map_err(|e| format!("CSV line {line}: {e}"))?;
+		let cell = |name: &str| {
+			column(name).and_then(|c| record.get(c)).filter(|v| !v.is_empty()).map(str::to_string)
+		};
+		let need = |name: &str| cell(name).ok_or(format!("CSV line {line}: no {name}"));
+		let (id, name, round) = (need("model_id")?, need("model_name")?, need("round")?);
+		let entry = match cell("missed") {
+			Some(shape) => json!({ "missed": shape }),
+			None => {
+				let mut round_data = Map::new();
+				for k in &CSV_COLUMNS[4..] {
+					if let Some(v) = cell(k) {
+						round_data.insert(k.to_string(), Value::String(v));
+					}
+				}
+				Value::Object(round_data)
+			},
+		};
+		let at = match models.iter().position(|(i, n, _)| *i == id && *n == name) {
+			Some(at) => at,
+			None => {
+				models.push((id.clone(), name.clone(), Map::new()));
+				models.len() - 1
+			},
+		};
+		if models[at].2.insert(round.clone(), entry).is_some() {
+			return Err(format!("CSV line {line}: model {name} round {round} listed twice"));
+		}
+	}
+	let models: Vec<Value> = models
+		.into_iter()
+		.map(|(id, name, results)| json!({ "id": id, "name": name, "results": results }))
+		.collect();
+	Ok(serde_json::to_string_pretty(&json!({ "models": models })).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -282,8 +494,8 @@ mod tests {
 		let mut missed = 0;
 		for r in 0..1_000 {
 			match w.round_data(m, r) {
-				RoundData::Missed => missed += 1,
-				RoundData::Submitted { corr_micro, .. } => assert!(corr_micro.abs() < 200_000),
+				RoundData::Missed { .. } => missed += 1,
+				RoundData::Submitted(s) => assert!(s.corr.scaled.abs() < SCORE_SCALE / 5),
 			}
 		}
 		assert!((40..150).contains(&missed), "{missed}");
@@ -295,8 +507,8 @@ mod tests {
 		let series = |name: &str| -> Vec<f64> {
 			(0..2_000)
 				.map(|r| match w.round_data(&w.models[name], r) {
-					RoundData::Submitted { corr_micro, .. } => corr_micro as f64,
-					RoundData::Missed => 0.0,
+					RoundData::Submitted(s) => s.corr.scaled as f64,
+					RoundData::Missed { .. } => 0.0,
 				})
 				.collect()
 		};
@@ -322,26 +534,57 @@ mod tests {
 
 	#[test]
 	fn file_data_is_read_exactly() {
-		let doc: Value = serde_json::from_str(
-			r#"{"models":[{"id":"11111111-2222-4333-8444-555555555555","name":"m","bio":"hi",
-			"results":{"10":{"at_risk":"150.5","corr":"0.0123","mmc":"-0.0031"},"11":null}}]}"#,
+		let doc = br#"{"models":[{"id":"11111111-2222-4333-8444-555555555555","name":"My_Model","bio":"hi",
+			"results":{"10":{"at_risk":"150.5","corr":0.012345678901234567,"mmc":"-3.1E-3","payout":1000,
+			                  "corr_multiplier":"0.5","mmc_multiplier":2,"payout_factor":"0.118"},
+			           "11":null,"12":{"missed":"listed"},"13":{"at_risk":1000,"corr":"0.02","mmc":0}}}]}"#;
+		let w = World::from_json(1, doc).unwrap();
+		// Name case does not matter; the demo models are still there.
+		let m = w.by_name("my_model").unwrap();
+		assert_eq!(m.name, "my_model");
+		assert!(w.by_name("NUMERSTAKE_DEMO_ALPHA").is_some());
+		let RoundData::Submitted(s) = w.round_data(m, 10) else { panic!() };
+		assert_eq!(s.at_risk, 150 * NMR + NMR / 2);
+		assert_eq!(s.corr.text, "0.012345678901234567");
+		assert_eq!(s.corr.scaled, 12_345_678_901);
+		assert_eq!(s.mmc.scaled, -3_100_000_000);
+		assert_eq!((s.corr_multiplier.text.as_str(), s.mmc_multiplier.text.as_str()), ("0.5", "2"));
+		assert_eq!(s.payout_factor.scaled, 118_000_000_000);
+		assert_eq!(s.payout(), 1_000 * NMR as i128);
+		assert_eq!(w.round_data(m, 11), RoundData::Missed { listed: false });
+		assert_eq!(w.round_data(m, 12), RoundData::Missed { listed: true });
+		assert_eq!(w.round_data(m, 14), RoundData::Missed { listed: false });
+		// Without a payout, the formula's, with the 2025–26 multipliers and factor 1.
+		let RoundData::Submitted(s) = w.round_data(m, 13) else { panic!() };
+		assert_eq!(s.payout(), 15 * NMR as i128);
+	}
+
+	#[test]
+	fn file_errors_name_the_model_the_round_and_the_field() {
+		let err = |results: &str| {
+			let doc = format!(
+				r#"{{"models":[{{"id":"11111111-2222-4333-8444-555555555555","name":"m","results":{{{results}}}}}]}}"#
+			);
+			World::from_json(1, doc.as_bytes()).unwrap_err()
+		};
+		assert_eq!(err(r#""7":{"corr":"0.1","mmc":"0"}"#), "model m: round 7: no at_risk");
+		assert!(err(r#""7":{"at_risk":"1","corr":"0.1234567890123456789","mmc":"0"}"#)
+			.starts_with("model m: round 7: corr: "));
+		assert!(err(
+			r#""7":{"at_risk":"1","corr":"0.1","mmc":"0","payout":"1.0000000000000000001"}"#
 		)
-		.unwrap();
-		let w = World::from_json(1, &doc).unwrap();
-		let m = &w.models["m"];
-		assert_eq!(
-			w.round_data(m, 10),
-			RoundData::Submitted {
-				at_risk: 150 * NMR + NMR / 2,
-				corr_micro: 12_300,
-				mmc_micro: -3_100
-			}
-		);
-		assert_eq!(w.round_data(m, 11), RoundData::Missed);
-		assert_eq!(w.round_data(m, 12), RoundData::Missed);
-		let bad: Value = serde_json::from_str(r#"{"models":[{"id":"11111111-2222-4333-8444-555555555555","name":"m","results":{"1":{"at_risk":"1","corr":"0.1234567","mmc":"0"}}}]}"#).unwrap();
-		assert!(World::from_json(1, &bad).unwrap_err().contains("6 decimals"));
-		let bad_id: Value = serde_json::from_str(r#"{"models":[{"id":"x","name":"m"}]}"#).unwrap();
-		assert!(World::from_json(1, &bad_id).unwrap_err().contains("bad model id"));
+		.starts_with("model m: round 7: payout: "));
+		assert!(err(r#""7":{"at_risk":"1","corr":".5","mmc":"0"}"#).contains("not a number"));
+		assert!(err(r#""7":{"at_risk":"1","corr":"0","mmc":"0","score":1}"#)
+			.contains("unknown field \"score\""));
+		assert_eq!(err(r#""x":null"#), "model m: bad round \"x\"");
+		assert!(err(r#""7":{"missed":"yes"}"#).starts_with("model m: round 7: \"missed\""));
+		let two = br#"{"models":[{"id":"11111111-2222-4333-8444-555555555555","name":"M"},
+			{"id":"11111111-2222-4333-8444-666666666666","name":"m"}]}"#;
+		assert!(World::from_json(1, two).unwrap_err().contains("listed twice"));
+		let same_id = br#"{"models":[{"id":"00000000-0000-4000-8000-000000000001","name":"m"}]}"#;
+		assert!(World::from_json(1, same_id).unwrap_err().contains("numerstake_demo_alpha"));
+		let bad_id = br#"{"models":[{"id":"x","name":"m"}]}"#;
+		assert!(World::from_json(1, bad_id).unwrap_err().contains("bad id"));
 	}
 }

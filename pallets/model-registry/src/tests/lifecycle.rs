@@ -192,6 +192,14 @@ fn story_alice_registers_proves_publishes_and_winds_down() {
 		assert_ok!(Registry::retire_model(RuntimeOrigin::signed(ALICE), model()));
 		assert_ok!(Registry::deregister_model(RuntimeOrigin::signed(ALICE), model()));
 		assert_eq!(Balances::free_balance(ALICE), ENDOWMENT);
+
+		// The record belongs to the Numerai model, not to her registration: when Bob (who
+		// bought it) registers it again, stakers still see its five rounds and the one missed.
+		claim(BOB, MODEL_TEXT);
+		assert_ok!(<Registry as OwnershipAttestation<AccountId>>::attest_ownership(&model(), &BOB));
+		let record = Registry::model_profile(model()).unwrap().record;
+		assert_eq!((record.rounds_submitted, record.rounds_missed), (4, 1));
+		assert_eq!(record.last_round, Some(105));
 	});
 }
 

@@ -220,3 +220,62 @@ fn pending_claims_are_listed_in_bounded_batches() {
 		.is_empty());
 	});
 }
+
+fn reserve(digest: [u8; 32]) -> polkadot_sdk::sp_runtime::DispatchResult {
+	<Registry as OwnershipAttestation<AccountId>>::reserve_for_challenge(&model(), digest)
+}
+
+#[test]
+fn a_squatter_cannot_win_the_race_for_a_model_whose_profile_shows_the_owners_challenge() {
+	build_and_execute(|| {
+		// Bob squats on Alice's model; Alice puts her own challenge in the profile, and the
+		// oracle quorum sees it instead of Bob's.
+		let alice = Registry::challenge_digest(&model(), &ALICE);
+		assert_noop!(reserve(alice), Error::<Test>::UnknownModel);
+		claim(BOB, MODEL_TEXT);
+		let bob = Registry::challenge_digest(&model(), &BOB);
+		assert_noop!(reserve(bob), Error::<Test>::ReservedForClaimant);
+		assert_ok!(reserve(alice));
+		let until = 1 + 2 * CLAIM_TTL;
+		System::assert_last_event(
+			Event::<Test>::ModelReserved { model: model(), digest: alice, until }.into(),
+		);
+		assert_eq!(
+			<Registry as OwnershipAttestation<AccountId>>::reserved_for(&model()),
+			Some(alice)
+		);
+		// Bob's claim runs its course; in the block it lapses neither he nor his second
+		// account can claim the model again.
+		System::set_block_number(2 + CLAIM_TTL);
+		let register = |who| {
+			Registry::register_model(RuntimeOrigin::signed(who), text(MODEL_TEXT), name(b"m"))
+		};
+		assert_noop!(register(BOB), Error::<Test>::ModelReserved);
+		assert_noop!(register(CHARLIE), Error::<Test>::ModelReserved);
+		// Alice can, and the reservation is used up.
+		assert_ok!(register(ALICE));
+		assert!(!Reservations::<Test>::contains_key(model()));
+		assert_eq!(Models::<Test>::get(model()).map(|m| m.owner), Some(ALICE));
+		assert_eq!(Balances::free_balance(BOB), ENDOWMENT);
+	});
+}
+
+#[test]
+fn a_reservation_ends_when_it_runs_out_or_the_claimant_proves_ownership() {
+	build_and_execute(|| {
+		claim(BOB, MODEL_TEXT);
+		assert_ok!(reserve([7; 32]));
+		// Nobody has the challenge of digest 7…7: after the reservation anyone may claim.
+		System::set_block_number(2 + 2 * CLAIM_TTL);
+		claim(CHARLIE, MODEL_TEXT);
+		assert!(!Reservations::<Test>::contains_key(model()));
+		// A stale challenge in the profile does not stop a claimant who proves ownership.
+		assert_ok!(reserve([7; 32]));
+		assert_ok!(<Registry as OwnershipAttestation<AccountId>>::attest_ownership(
+			&model(),
+			&CHARLIE
+		));
+		assert!(!Reservations::<Test>::contains_key(model()));
+		assert_noop!(reserve([7; 32]), Error::<Test>::NotPending);
+	});
+}

@@ -47,6 +47,9 @@ pub struct OracleStatus<AccountId> {
 	pub latest_round_times: Option<(u64, u64)>,
 	/// Operators.
 	pub operators: Vec<AccountId>,
+	/// Each operator's dissent count (reports that differed from the one finalised), in the
+	/// order of `operators`.
+	pub dissents: Vec<u32>,
 	/// Identical reports needed.
 	pub threshold: u32,
 	/// Watched models.
@@ -60,8 +63,9 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		AccountId: Codec,
 		BlockNumber: Codec,
 	{
-		/// `model`'s finalised rounds in `from..=to` that are still stored (at most
-		/// [`MAX_HISTORY_RANGE`] rounds from `from`), in round order.
+		/// `model`'s finalised rounds in `from..=to` that are still stored, in round order: at
+		/// most [`MAX_HISTORY_RANGE`] rounds, counted from the first round of the range that can
+		/// still hold a result (so `0..=u32::MAX` returns the oldest stored rounds).
 		fn model_history(model: ModelId, from: RoundIndex, to: RoundIndex) -> Vec<RoundView<BlockNumber>>;
 		/// The next round the oracle will finalise for `model` (`None`: not watched).
 		fn next_round(model: ModelId) -> Option<RoundIndex>;

@@ -263,3 +263,50 @@ fn the_listener_is_told_every_opened_round_and_every_watch_change() {
 		assert_eq!(Settlement::take_told(), vec![]);
 	});
 }
+
+/// `report` with its scores renamed `corr20` and `mmc20`.
+fn renamed(report: ReportOf<Test>) -> ReportOf<Test> {
+	let Report::RoundResult { model, round, result: RoundResult::Resolved(mut r) } = report else {
+		panic!("a resolved result")
+	};
+	for (s, name) in r.scores.iter_mut().zip([&b"corr20"[..], b"mmc20"]) {
+		s.name = ScoreName::truncate_from(name.to_vec());
+	}
+	Report::RoundResult { model, round, result: RoundResult::Resolved(r) }
+}
+
+#[test]
+fn a_switch_of_score_names_applies_to_every_round_not_yet_final_and_to_no_other() {
+	build_and_execute(|| {
+		watched_model(dave(), model(1));
+		open_rounds(100, 101);
+		let old = |r| resolved(model(1), r, 100 * NMR, NMR_I);
+		quorum(vec![old(100)]);
+		// Alice has reported round 101 under the old names when governance switches to the
+		// 2026 names.
+		assert_ok!(submit(alice(), vec![old(101)]));
+		let name = |n: &[u8]| ScoreName::truncate_from(n.to_vec());
+		let mut params = OracleParamsOf::<Test>::classic();
+		params.corr_score = name(b"corr20");
+		params.mmc_score = name(b"mmc20");
+		params.stored_scores = BoundedVec::truncate_from(vec![name(b"corr20"), name(b"mmc20")]);
+		assert_ok!(Oracle::set_params(RuntimeOrigin::root(), params));
+		// Reports under the old names are refused from now on; Alice's pending one no longer
+		// counts, so her worker reports again.
+		assert_noop!(submit(charlie(), vec![old(101)]), Error::<Test>::UnexpectedScore);
+		let subject = Subject::Result(model(1), 101);
+		assert!(!Oracle::has_live_vote(subject, &alice()));
+		assert_ok!(submit(bob(), vec![renamed(old(101))]));
+		assert!(!Results::<Test>::contains_key(model(1), 101));
+		// Her new report replaces the old one (no `AlreadyVoted`) and completes the quorum;
+		// her old report is not counted as dissent.
+		assert_ok!(submit(alice(), vec![renamed(old(101))]));
+		let names = |r| -> Vec<Vec<u8>> {
+			Oracle::model_history(model(1), r, r)[0].scores.iter().map(|(n, _)| n.clone()).collect()
+		};
+		assert_eq!(names(100), vec![b"canon_corr".to_vec(), b"canon_mmc".to_vec()]);
+		assert_eq!(names(101), vec![b"corr20".to_vec(), b"mmc20".to_vec()]);
+		assert_eq!(Dissents::<Test>::iter().count(), 0);
+		assert_eq!(Pending::<Test>::iter().count(), 0);
+	});
+}

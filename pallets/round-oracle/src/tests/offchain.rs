@@ -2,7 +2,7 @@
 
 use super::*;
 use codec::Decode;
-use numerstake_numerai::query;
+use numerstake_numerai::{query, query::ScoreQuery};
 use polkadot_sdk::{
 	sp_core::offchain::{
 		testing::{
@@ -209,7 +209,7 @@ fn it_reports_ownership_and_results_in_one_batch() {
 	// Round 101 resolved: 1000 NMR at risk, +24 NMR split over the two scores.
 	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
 	h.expect(
-		query::round_model_performances(&id, 8, 101),
+		query::round_model_performances(ScoreQuery::FrontEnd, &id, 8, 101, 101),
 		r#"{"data":{"v2RoundModelPerformances":[{"roundNumber":101,"roundResolved":true,"atRisk":"1000.000000000000000000",
 		"corrMultiplier":0.75,"mmcMultiplier":2.25,"roundPayoutFactor":"1.000000000000000000",
 		"submissionScores":[{"displayName":"canon_corr","value":0.02,"payoutSettled":"15.000000000000000000"},
@@ -241,7 +241,7 @@ fn unreadable_responses_are_skipped_and_counted() {
 	// Truncated JSON for the round, GraphQL errors for the model.
 	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[{"number":102,"openTi"#);
 	h.expect(
-		query::round_model_performances(&id, 8, 101),
+		query::round_model_performances(ScoreQuery::FrontEnd, &id, 8, 101, 101),
 		r#"{"errors":[{"message":"Internal server error"}],"data":null}"#,
 	);
 	assert!(h.run(3).is_empty());
@@ -249,7 +249,7 @@ fn unreadable_responses_are_skipped_and_counted() {
 	// A payout the formula does not confirm: skipped too, never reported.
 	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
 	h.expect(
-		query::round_model_performances(&id, 8, 101),
+		query::round_model_performances(ScoreQuery::FrontEnd, &id, 8, 101, 101),
 		r#"{"data":{"v2RoundModelPerformances":[{"roundNumber":101,"roundResolved":true,"atRisk":"1000",
 		"corrMultiplier":0.75,"mmcMultiplier":2.25,"roundPayoutFactor":"1",
 		"submissionScores":[{"displayName":"canon_corr","value":0.02,"payoutSettled":"10"},
@@ -260,7 +260,7 @@ fn unreadable_responses_are_skipped_and_counted() {
 	// A payout beyond what the chain accepts (the API's clip is 5 %): skipped before sending.
 	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
 	h.expect(
-		query::round_model_performances(&id, 8, 101),
+		query::round_model_performances(ScoreQuery::FrontEnd, &id, 8, 101, 101),
 		r#"{"data":{"v2RoundModelPerformances":[{"roundNumber":101,"roundResolved":true,"atRisk":"10",
 		"submissionScores":[{"displayName":"canon_corr","value":0.02,"payoutSettled":"9"}]}]}}"#,
 	);
@@ -279,7 +279,7 @@ fn an_absent_model_is_not_submitted_only_after_resolution_and_grace() {
 	let (mut h, id) = watching_model_1();
 	let empty = r#"{"data":{"v2RoundModelPerformances":[]}}"#;
 	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
-	h.expect(query::round_model_performances(&id, 8, 101), empty);
+	h.expect(query::round_model_performances(ScoreQuery::FrontEnd, &id, 8, 101, 101), empty);
 	assert!(h.run(3).is_empty());
 	// Round 101 resolves 30 days after it opened; a day of grace later, absent = not submitted.
 	let Report::RoundOpened { resolves_at, .. } = round_101() else { unreachable!() };
@@ -287,7 +287,7 @@ fn an_absent_model_is_not_submitted_only_after_resolution_and_grace() {
 		(resolves_at + 86_400) * 1_000,
 	);
 	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
-	h.expect(query::round_model_performances(&id, 8, 101), empty);
+	h.expect(query::round_model_performances(ScoreQuery::FrontEnd, &id, 8, 101, 101), empty);
 	let calls = h.run(4);
 	assert_eq!(reports(&calls[0]), vec![not_submitted(model(1), 101)]);
 }
@@ -344,4 +344,150 @@ fn it_does_not_ask_again_while_its_vote_waits_for_the_quorum() {
 		assert_ok!(submit(alice(), vec![r]));
 		assert_eq!(LatestRound::<Test>::get(), Some(101));
 	});
+}
+
+#[test]
+fn the_score_query_falls_back_to_a_form_the_server_accepts_and_keeps_it() {
+	let (mut h, id) = watching_model_1();
+	let unknown = |arg: &str| {
+		format!(
+			r#"{{"errors":[{{"message":"Unknown argument \"{arg}\" on field \"v2RoundModelPerformances\" of type \"RootQueryType\".","locations":[{{"line":1,"column":90}}]}}],"data":null}}"#
+		)
+	};
+	let ask = |form| query::round_model_performances(form, &id, 8, 101, 101);
+	// A window of rounds: 100 (not staked) and 101 (resolved), newest first.
+	let window = r#"{"data":{"v2RoundModelPerformances":[
+		{"roundNumber":101,"roundResolved":true,"atRisk":"1000","corrMultiplier":0.75,"mmcMultiplier":2.25,"roundPayoutFactor":"1",
+		 "submissionScores":[{"displayName":"canon_corr","value":0.02,"payoutSettled":"15"},{"displayName":"canon_mmc","value":4e-3,"payoutSettled":"9"}]},
+		{"roundNumber":100,"roundResolved":true,"atRisk":null,"submissionScores":null}]}}"#;
+	// The server knows neither filter spelling: the worker tries them in order, then the window.
+	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
+	h.expect(ask(ScoreQuery::FrontEnd), &unknown("roundNumber__eq"));
+	h.expect(ask(ScoreQuery::Introspected), &unknown("roundNumberEq"));
+	h.expect(ask(ScoreQuery::Recent), window);
+	let calls = h.run(3);
+	let sent = reports(&calls[0]);
+	assert!(
+		matches!(&sent[..], [Report::RoundResult { round: 101, result: RoundResult::Resolved(r), .. }]
+			if r.payout == 24 * NMR_I),
+		"{sent:?}"
+	);
+	assert_eq!(h.skipped(), 0);
+	let (form, counts) = h.ext.execute_with(|| {
+		let get =
+			|key| polkadot_sdk::sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, key);
+		(
+			get(SCORE_FORM_KEY).map(|v| u8::decode(&mut &v[..]).unwrap()),
+			get(SCORE_FORM_COUNTS_KEY).map(|v| <[u64; 3]>::decode(&mut &v[..]).unwrap()),
+		)
+	});
+	assert_eq!(form, Some(ScoreQuery::Recent.index()));
+	assert_eq!(counts, Some([0, 0, 1]));
+	// The next round goes straight to the form that works (any other request fails the test);
+	// a window that does not reach back past the round proves nothing and is skipped.
+	h.ext.execute_with(|| {
+		let r102 =
+			Report::RoundOpened { round: 102, opened_at: START, resolves_at: START + 86_400 };
+		assert_ok!(submit(Operators::<Test>::get()[0], vec![r102]));
+	});
+	h.expect(query::rounds(8, 103), r#"{"data":{"rounds":[]}}"#);
+	h.expect(
+		query::round_model_performances(ScoreQuery::Recent, &id, 8, 102, 102),
+		r#"{"data":{"v2RoundModelPerformances":[]}}"#,
+	);
+	assert!(h.run(4).is_empty());
+	assert_eq!(h.skipped(), 1);
+}
+
+#[test]
+fn other_graphql_errors_do_not_switch_the_score_query() {
+	let (mut h, id) = watching_model_1();
+	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
+	h.expect(
+		query::round_model_performances(ScoreQuery::FrontEnd, &id, 8, 101, 101),
+		r#"{"errors":[{"message":"Argument \"modelId\" has invalid value $modelId."}],"data":null}"#,
+	);
+	assert!(h.run(3).is_empty());
+	assert_eq!(h.skipped(), 1);
+	let form = h.ext.execute_with(|| {
+		polkadot_sdk::sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, SCORE_FORM_KEY)
+	});
+	assert_eq!(form, None);
+}
+
+#[test]
+fn a_profile_with_another_accounts_challenge_is_reported_as_such() {
+	let mut h = harness(true);
+	h.expect(query::rounds(8, 0), ROUND_100);
+	h.run(2);
+	let other = h.ext.execute_with(|| {
+		register_pending(dave(), model(1));
+		String::from_utf8(<Registry as OwnershipAttestation<AccountId>>::challenge(
+			&model(1),
+			&charlie(),
+		))
+		.unwrap()
+	});
+	let id = String::from_utf8(model(1).to_text().to_vec()).unwrap();
+	h.expect(query::rounds(8, 101), r#"{"data":{"rounds":[]}}"#);
+	h.expect(
+		query::user_profile("model_1"),
+		&format!(r#"{{"data":{{"v3UserProfile":{{"id":"{id}","username":"model_1","bio":"owner: {other}","linkText":null,"linkUrl":null}}}}}}"#),
+	);
+	let calls = h.run(3);
+	let digest = h.ext.execute_with(|| {
+		pallet_model_registry::Pallet::<Test>::challenge_digest(&model(1), &charlie())
+	});
+	assert_eq!(reports(&calls[0]), vec![Report::ForeignChallenge { model: model(1), digest }]);
+	h.ext.execute_with(|| {
+		assert_eq!(
+			<Registry as OwnershipAttestation<AccountId>>::reserved_for(&model(1)),
+			Some(digest)
+		)
+	});
+}
+
+/// The liveness rule for missed rounds: a model absent from round `r` holds its later results
+/// until `r`'s scheduled resolution plus the grace, and no longer; holds do not add up (each
+/// missed round is judged against its own resolution), so a run of missed rounds costs one
+/// grace in all, then one block per round.
+#[test]
+fn a_missed_round_holds_a_model_up_for_at_most_the_grace_after_its_resolution() {
+	let (mut h, id) = watching_model_1();
+	let Report::RoundOpened { resolves_at: resolves_101, .. } = round_101() else { unreachable!() };
+	// Round 102 opens a day after 101 and resolves a day after it.
+	let r102 = Report::RoundOpened {
+		round: 102,
+		opened_at: START - 60 + 86_400,
+		resolves_at: resolves_101 + 86_400,
+	};
+	let grace = OracleParamsOf::<Test>::classic().absent_grace_secs;
+	let empty = r#"{"data":{"v2RoundModelPerformances":[]}}"#;
+	let at = |h: &mut Harness, secs: u64| {
+		h.http.write().timestamp =
+			polkadot_sdk::sp_core::offchain::Timestamp::from_unix_millis(secs * 1_000);
+		h.ext.execute_with(|| {
+			polkadot_sdk::pallet_timestamp::Now::<Test>::put(secs * 1_000);
+		});
+	};
+	at(&mut h, START - 60 + 86_400);
+	h.ext.execute_with(|| {
+		assert_ok!(submit(Operators::<Test>::get()[0], vec![r102]));
+	});
+	let ask = |round| query::round_model_performances(ScoreQuery::FrontEnd, &id, 8, round, 102);
+	// A second before the grace ends, round 101 is still open to a late listing.
+	at(&mut h, resolves_101 + grace - 1);
+	h.expect(query::rounds(8, 103), r#"{"data":{"rounds":[]}}"#);
+	h.expect(ask(101), empty);
+	assert!(h.run(3).is_empty());
+	// Two days later both rounds are past their grace: 101 goes in this block, 102 in the next,
+	// without another grace for 102.
+	at(&mut h, resolves_101 + 86_400 + grace);
+	h.expect(query::rounds(8, 103), r#"{"data":{"rounds":[]}}"#);
+	h.expect(ask(101), empty);
+	assert_eq!(reports(&h.run(4)[0]), vec![not_submitted(model(1), 101)]);
+	h.expect(query::rounds(8, 103), r#"{"data":{"rounds":[]}}"#);
+	h.expect(ask(102), empty);
+	assert_eq!(reports(&h.run(5)[0]), vec![not_submitted(model(1), 102)]);
+	h.ext.execute_with(|| assert_eq!(Oracle::next_round(&model(1)), Some(103)));
 }

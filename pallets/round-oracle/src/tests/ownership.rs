@@ -42,7 +42,13 @@ fn only_the_live_claim_can_be_attested() {
 	build_and_execute(|| {
 		assert_noop!(submit(alice(), vec![saw(model(1), dave())]), Error::<Test>::UnknownModel);
 		register_pending(dave(), model(1));
-		assert_noop!(submit(alice(), vec![saw(model(1), charlie())]), Error::<Test>::NoSuchClaim);
+		// A report naming someone without the live claim is too late to matter: ignored.
+		assert_ok!(submit(alice(), vec![saw(model(1), charlie())]));
+		System::assert_last_event(
+			Event::<Test>::StaleReport { subject: Subject::Ownership(model(1)), operator: alice() }
+				.into(),
+		);
+		assert!(Votes::<Test>::iter().next().is_none());
 	});
 }
 
@@ -77,5 +83,84 @@ fn a_full_watch_list_refuses_the_model_but_keeps_the_verification() {
 		assert!(oracle_events()
 			.iter()
 			.any(|e| matches!(e, Event::WatchRefused { model: m, .. } if *m == model(50))));
+	});
+}
+
+#[test]
+fn votes_for_a_lapsed_claim_neither_conflict_with_nor_block_the_next_claimant() {
+	build_and_execute(|| {
+		register_pending(dave(), model(1));
+		// Alice saw Dave's challenge; Dave's claim lapses before a second operator does.
+		assert_ok!(submit(alice(), vec![saw(model(1), dave())]));
+		assert!(Oracle::has_live_vote(Subject::Ownership(model(1)), &alice()));
+		System::set_block_number(2 + CLAIM_TTL);
+		// Charlie, the real owner, claims the model (which clears Dave's lapsed claim).
+		register_pending(charlie(), model(1));
+		// Alice's old vote no longer counts, so her worker looks again.
+		assert!(!Oracle::has_live_vote(Subject::Ownership(model(1)), &alice()));
+		// Bob sees Charlie's challenge: the lapsed claim's votes are dropped, not a conflict.
+		assert_ok!(submit(bob(), vec![saw(model(1), charlie())]));
+		let events = oracle_events();
+		assert!(events.contains(&Event::ReportsCleared { subject: Subject::Ownership(model(1)) }));
+		assert!(!events.iter().any(|e| matches!(e, Event::ReportConflict { .. })));
+		// Alice can vote for Charlie (no `AlreadyVoted`), completing the quorum.
+		assert_ok!(submit(alice(), vec![saw(model(1), charlie())]));
+		assert_eq!(
+			pallet_model_registry::Models::<Test>::get(model(1)).map(|m| (m.owner, m.status)),
+			Some((charlie(), ModelStatus::Verified))
+		);
+		assert_eq!(Dissents::<Test>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn a_profile_showing_another_accounts_challenge_reserves_the_model_for_that_account() {
+	build_and_execute(|| {
+		// Dave squats on Charlie's model; Charlie's challenge is what the profile shows.
+		register_pending(dave(), model(1));
+		let real = pallet_model_registry::Pallet::<Test>::challenge_digest(&model(1), &charlie());
+		let seen = |digest| Report::ForeignChallenge { model: model(1), digest };
+		// Dave's own challenge is not foreign.
+		let own = pallet_model_registry::Pallet::<Test>::challenge_digest(&model(1), &dave());
+		assert_ok!(submit(alice(), vec![seen(own)]));
+		System::assert_last_event(
+			Event::<Test>::StaleReport { subject: Subject::Profile(model(1)), operator: alice() }
+				.into(),
+		);
+		// Alice sees Charlie's challenge; Dave swaps his claim to another account of his
+		// (here Bob's) to reset the vote: the report names no claimant, so it still counts,
+		// and Bob's worker completes the quorum.
+		assert_ok!(submit(alice(), vec![seen(real)]));
+		assert_ok!(Registry::deregister_model(RuntimeOrigin::signed(dave()), model(1)));
+		register_pending(bob(), model(1));
+		assert_ok!(submit(bob(), vec![seen(real)]));
+		assert!(oracle_events()
+			.contains(&Event::ForeignChallengeSeen { model: model(1), digest: real }));
+		assert_eq!(
+			<Registry as OwnershipAttestation<AccountId>>::reserved_for(&model(1)),
+			Some(real)
+		);
+		// Seeing it again is nothing new.
+		assert_ok!(submit(charlie(), vec![seen(real)]));
+		System::assert_last_event(
+			Event::<Test>::StaleReport { subject: Subject::Profile(model(1)), operator: charlie() }
+				.into(),
+		);
+		// A report about Dave's swapped-out claim, still in flight, fails no batch.
+		assert_ok!(submit(charlie(), vec![saw(model(1), dave())]));
+		// The swapped claim lapses and Dave cannot take the model again; Charlie can.
+		System::set_block_number(2 + CLAIM_TTL);
+		let text = BoundedVec::truncate_from(model(1).to_text().to_vec());
+		let name = BoundedVec::truncate_from(b"model_1".to_vec());
+		assert_noop!(
+			Registry::register_model(RuntimeOrigin::signed(dave()), text.clone(), name.clone()),
+			pallet_model_registry::Error::<Test>::ModelReserved
+		);
+		assert_ok!(Registry::register_model(RuntimeOrigin::signed(charlie()), text, name));
+		quorum(vec![saw(model(1), charlie())]);
+		assert_eq!(
+			pallet_model_registry::Models::<Test>::get(model(1)).map(|m| (m.owner, m.status)),
+			Some((charlie(), ModelStatus::Verified))
+		);
 	});
 }

@@ -173,6 +173,27 @@ fn history_is_kept_to_its_depth() {
 }
 
 #[test]
+fn a_wide_history_range_returns_the_oldest_stored_rounds_not_nothing() {
+	build_and_execute(|| {
+		// Rounds beyond the API's range cap from round 0.
+		polkadot_sdk::pallet_timestamp::Now::<Test>::put((START + 3_000 * 3_600) * 1_000);
+		watched_model(dave(), model(1));
+		open_rounds(2_500, 2_503);
+		for r in 2_500..=2_503 {
+			quorum(vec![resolved(model(1), r, NMR, 0)]);
+		}
+		let rounds = |from, to| -> Vec<RoundIndex> {
+			Oracle::model_history(model(1), from, to).iter().map(|v| v.round).collect()
+		};
+		assert_eq!(rounds(0, 100_000), vec![2_500, 2_501, 2_502, 2_503]);
+		assert_eq!(rounds(0, RoundIndex::MAX), vec![2_500, 2_501, 2_502, 2_503]);
+		assert_eq!(rounds(2_502, 100_000), vec![2_502, 2_503]);
+		assert!(rounds(0, 2_000).is_empty());
+		assert!(Oracle::model_history(model(2), 0, RoundIndex::MAX).is_empty());
+	});
+}
+
+#[test]
 fn a_model_watched_late_starts_after_the_latest_round() {
 	build_and_execute(|| {
 		open_rounds(100, 103);
