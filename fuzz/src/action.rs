@@ -104,8 +104,8 @@ pub enum Action {
 	/// Operators report a watched model's next result.
 	Result { model: u8, kind: ResultKind, quorum: Quorum },
 	/// Operators see the model's ownership challenge (`claimant`: the actual claimant if
-	/// `None`).
-	Attest { model: u8, claimant: Option<u8> },
+	/// `None`), or with `refute` find the claim's profile not the model's.
+	Attest { model: u8, claimant: Option<u8>, refute: bool },
 	/// `register_model`.
 	Register { owner: u8, model: u8 },
 	/// `set_terms`, effective `offset` rounds after the current one (`None`: earliest).
@@ -458,14 +458,18 @@ pub fn execute(action: &Action) -> Outcome {
 		Action::Result { model, kind, quorum } => {
 			report(result_report(model_id(model), kind), quorum, &mut out);
 		},
-		Action::Attest { model, claimant } => {
+		Action::Attest { model, claimant, refute } => {
 			let m = model_id(model);
 			let claimant = match claimant {
 				Some(o) => owner(o),
 				None => registry_owner(&m).unwrap_or_else(|| owner(0)),
 			};
 			report(
-				Report::Ownership { model: m, claimant },
+				if refute {
+					Report::ClaimRefuted { model: m, claimant }
+				} else {
+					Report::Ownership { model: m, claimant }
+				},
 				Quorum { other: 2, dissent: Dissent::Absent },
 				&mut out,
 			);

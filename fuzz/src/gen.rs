@@ -480,7 +480,8 @@ impl Generator {
 			1 => {
 				let model = self.model_in(&[ModelStatus::Pending]);
 				let claimant = self.rng.chance(5).then(|| self.owner());
-				Action::Attest { model, claimant }
+				let refute = self.rng.chance(10);
+				Action::Attest { model, claimant, refute }
 			},
 			2 => {
 				let free: Vec<u8> =

@@ -179,7 +179,7 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 
 /// The state a run carries between actions.
 struct Sim<'a> {
-	/// Total issuance at genesis less the evented grief burns.
+	/// Total issuance at genesis less the evented grief and refutation burns.
 	expected_issuance: Balance,
 	stats: Stats,
 	ignore: &'a [String],
@@ -240,16 +240,22 @@ impl<'a> Sim<'a> {
 		}
 		for record in System::events() {
 			let event = record.event;
-			if let mock::RuntimeEvent::ModelRegistry(pallet_model_registry::Event::Griefed {
-				burned_by_delegator,
-				burned_from_bond,
-				..
-			}) = &event
-			{
-				self.expected_issuance = self
-					.expected_issuance
-					.saturating_sub(*burned_by_delegator)
-					.saturating_sub(*burned_from_bond);
+			match &event {
+				mock::RuntimeEvent::ModelRegistry(pallet_model_registry::Event::Griefed {
+					burned_by_delegator,
+					burned_from_bond,
+					..
+				}) => {
+					self.expected_issuance = self
+						.expected_issuance
+						.saturating_sub(*burned_by_delegator)
+						.saturating_sub(*burned_from_bond);
+				},
+				mock::RuntimeEvent::ModelRegistry(pallet_model_registry::Event::ClaimRefuted {
+					burned,
+					..
+				}) => self.expected_issuance = self.expected_issuance.saturating_sub(*burned),
+				_ => {},
 			}
 			*self.stats.events.entry(event_name(&format!("{event:?}"))).or_default() += 1;
 		}
@@ -261,7 +267,8 @@ impl<'a> Sim<'a> {
 		let issuance = Balances::total_issuance();
 		if issuance != self.expected_issuance {
 			return Err(Failure {
-				invariant: "total issuance changed (other than evented grief burns)".into(),
+				invariant: "total issuance changed (other than evented grief and refutation burns)"
+					.into(),
 				detail: format!(
 					"issuance {issuance}, expected {} (difference {})",
 					self.expected_issuance,

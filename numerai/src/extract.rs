@@ -266,9 +266,10 @@ pub fn current_round(body: &[u8]) -> Result<Option<RoundOpened>, Error> {
 }
 
 /// `model`'s result in `round` from a `v2RoundModelPerformances` response. `exact`: the query
-/// filtered on the round (an empty list means the model is absent from it); otherwise the
-/// response is a window of rounds, and the round's absence counts only when the window lists
-/// an earlier round ([`Error::NotInWindow`] if not).
+/// filtered on the round (an empty list means the model is absent from it, unless the answer
+/// lists other rounds: then the server ignored the filter); otherwise the response is a window
+/// of rounds, and the round's absence counts only when the window lists an earlier round
+/// ([`Error::NotInWindow`] if not).
 pub fn round_result(
 	body: &[u8],
 	round: u32,
@@ -281,9 +282,12 @@ pub fn round_result(
 		.ok_or(Error::Shape("v2RoundModelPerformances"))?;
 	let mut entry = None;
 	let mut reaches_back = false;
+	let mut filtered = exact;
 	for e in list {
 		let number = int_field(e, "roundNumber")?;
 		reaches_back |= number < round;
+		// A server that lists other rounds did not apply the filter: judge as a window.
+		filtered &= number == round;
 		if number == round {
 			if entry.is_some() {
 				return Err(Error::DuplicateRound);
@@ -292,7 +296,7 @@ pub fn round_result(
 		}
 	}
 	let Some(entry) = entry else {
-		return if exact || reaches_back {
+		return if filtered || reaches_back {
 			Ok(RoundOutcome::Absent)
 		} else {
 			Err(Error::NotInWindow)
@@ -449,12 +453,16 @@ fn settled_payout(payouts: &[i128], at_risk: u128, expected: Option<i128>) -> Re
 	}
 }
 
-/// The profile from a `v3UserProfile` response; `None` when Numerai has no such model.
+/// The profile from a `v3UserProfile` response; `None` when Numerai has no model of the name:
+/// only an answer without errors whose `data.v3UserProfile` is present and `null` says so (an
+/// error, or data without the field, may be an outage and is an error here).
 pub fn profile(body: &[u8]) -> Result<Option<Profile>, Error> {
 	let doc = parse(body)?;
 	let p = match data_field(&doc, "v3UserProfile") {
 		Ok(p) => p,
-		Err(Error::MissingData) if doc.get("data").is_some_and(|d| !d.is_null()) => {
+		Err(Error::MissingData)
+			if doc.get("data").and_then(|d| d.get("v3UserProfile")).is_some_and(Value::is_null) =>
+		{
 			return Ok(None)
 		},
 		Err(e) => return Err(e),

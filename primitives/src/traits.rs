@@ -97,8 +97,11 @@ impl ModelStatusControl for () {
 
 /// Ownership proofs: the registry derives challenges; the oracle quorum attests them.
 pub trait OwnershipAttestation<AccountId> {
-	/// The text the claimant must put in the model's public Numerai profile.
+	/// The text the claimant must put in the model's public Numerai profile:
+	/// [`CHALLENGE_PREFIX`] and the lower-case hex of [`Self::challenge_digest`].
 	fn challenge(model: &ModelId, claimant: &AccountId) -> Vec<u8>;
+	/// The digest in `claimant`'s challenge for `model`.
+	fn challenge_digest(model: &ModelId, claimant: &AccountId) -> [u8; 32];
 	/// Live (pending, unexpired) claims, at most `limit`, starting after the claim of `after`
 	/// (in storage order, so that callers can walk them in rotating batches); for the oracle's
 	/// off-chain workers to check (off chain only: it iterates storage).
@@ -112,6 +115,11 @@ pub trait OwnershipAttestation<AccountId> {
 	fn reserve_for_challenge(model: &ModelId, digest: [u8; 32]) -> DispatchResult;
 	/// The challenge digest `model` is reserved for, if a reservation is in force or pending.
 	fn reserved_for(model: &ModelId) -> Option<[u8; 32]>;
+	/// Records that a quorum found the profile of the name `claimant`'s pending claim of
+	/// `model` gives to be no model's, or another model's: the claim ends at once and its
+	/// deposit is burned, so that a squatter who claims under a wrong name (and so is never
+	/// checked against the real profile) pays for each attempt.
+	fn refute_claim(model: &ModelId, claimant: &AccountId) -> DispatchResult;
 }
 
 /// How every ownership challenge starts; 64 lower-case hex digits of its digest follow.

@@ -301,7 +301,15 @@ fn profiles_known_unknown_and_shown() {
 	assert!(!p.shows("11111111-2222-4333-8444-555555555556", "numerstake-challenge:0xab12"));
 	assert!(!p.shows("11111111-2222-4333-8444-555555555555", "numerstake-challenge:0xab13"));
 	assert!(!p.shows("11111111-2222-4333-8444-555555555555", ""));
+	// Only an explicit `null` without errors says that no model has the name: a refuted claim
+	// costs its deposit, so anything that could be an outage is an error.
 	assert_eq!(profile(br#"{"data":{"v3UserProfile":null}}"#), Ok(None));
+	assert_eq!(profile(br#"{"data":{}}"#), Err(Error::MissingData));
+	assert_eq!(profile(br#"{"data":null}"#), Err(Error::MissingData));
+	assert_eq!(
+		profile(br#"{"errors":[{"message":"boom"}],"data":{"v3UserProfile":null}}"#),
+		Err(Error::GraphQl("boom".to_string()))
+	);
 	assert_eq!(
 		profile(br#"{"errors":[{"message":"Model not found"}],"data":null}"#),
 		Err(Error::GraphQl("Model not found".to_string()))
@@ -374,9 +382,10 @@ fn in_a_window_of_rounds_absence_counts_only_when_the_window_reaches_back_past_t
 	// Between listed rounds, a missing round is absent however the list was asked for.
 	assert_eq!(round_result(notes, 1240, &CFG, false), Ok(RoundOutcome::Absent));
 	assert_eq!(round_result(notes, 1300, &CFG, false), Ok(RoundOutcome::Absent));
-	// Before the earliest listed round a window says nothing; an exact filter does.
+	// Before the earliest listed round a window says nothing; neither does an answer to an
+	// exact filter that lists other rounds (the server ignored the filter).
 	assert_eq!(round_result(notes, 1200, &CFG, false), Err(Error::NotInWindow));
-	assert_eq!(round_result(notes, 1200, &CFG, true), Ok(RoundOutcome::Absent));
+	assert_eq!(round_result(notes, 1200, &CFG, true), Err(Error::NotInWindow));
 	let empty = br#"{"data":{"v2RoundModelPerformances":[]}}"#;
 	assert_eq!(round_result(empty, 7, &CFG, false), Err(Error::NotInWindow));
 	assert_eq!(round_result(empty, 7, &CFG, true), Ok(RoundOutcome::Absent));

@@ -8,7 +8,10 @@ use polkadot_sdk::{
 	frame_support::{
 		ensure,
 		pallet_prelude::*,
-		traits::{fungible::MutateHold, tokens::Precision},
+		traits::{
+			fungible::MutateHold,
+			tokens::{Fortitude, Precision},
+		},
 	},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
 	sp_core::H256,
@@ -541,6 +544,34 @@ impl<T: Config> OwnershipAttestation<T::AccountId> for Pallet<T> {
 
 	fn reserved_for(model: &ModelId) -> Option<[u8; 32]> {
 		Reservations::<T>::get(model).map(|r| r.digest)
+	}
+
+	fn challenge_digest(model: &ModelId, claimant: &T::AccountId) -> [u8; 32] {
+		Self::challenge_digest(model, claimant)
+	}
+
+	fn refute_claim(model: &ModelId, claimant: &T::AccountId) -> DispatchResult {
+		let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+		ensure!(info.status == ModelStatus::Pending, Error::<T>::NotPending);
+		ensure!(&info.owner == claimant, Error::<T>::ClaimantMismatch);
+		ensure!(Self::now() <= info.claim_expires_at, Error::<T>::ClaimExpired);
+		let burned = T::Currency::burn_held(
+			&HoldReason::ModelDeposit.into(),
+			&info.owner,
+			info.deposit,
+			Precision::Exact,
+			Fortitude::Force,
+		)?;
+		Models::<T>::remove(model);
+		OwnerModels::<T>::remove(&info.owner, model);
+		PendingClaims::<T>::remove(model);
+		Self::deposit_event(Event::ClaimRefuted {
+			model: *model,
+			claimant: info.owner,
+			name: info.name,
+			burned,
+		});
+		Ok(())
 	}
 }
 

@@ -9,7 +9,8 @@
 //!
 //! The registry holds no delegated money. It holds two kinds of the owner's own NMR on
 //! `pallet-balances` holds: the registration deposit and the consistency bond. Its only burns are
-//! the evented griefing burns.
+//! the evented griefing burns and the deposit of a claim the oracle refuted (its name is not the
+//! model's: `Event::ClaimRefuted`).
 //!
 //! ## Calls
 //! - [`Pallet::register_model`], [`Pallet::expire_claim`], [`Pallet::deregister_model`]
@@ -264,6 +265,14 @@ pub mod pallet {
 		},
 		/// An unverified claim lapsed; its deposit went back to the claimant.
 		ClaimExpired { model: ModelId, claimant: T::AccountId },
+		/// The oracle quorum found that the profile of the name the claim gave is no model's
+		/// or another model's: the claim ended and its deposit, `burned`, was burned.
+		ClaimRefuted {
+			model: ModelId,
+			claimant: T::AccountId,
+			name: ModelName,
+			burned: BalanceOf<T>,
+		},
 		/// The model's profile shows the challenge of digest `digest`, not the pending
 		/// claimant's: until block `until` only that challenge's account may claim it.
 		ModelReserved { model: ModelId, digest: [u8; 32], until: BlockNumberFor<T> },

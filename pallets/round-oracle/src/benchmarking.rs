@@ -148,15 +148,34 @@ mod benchmarks {
 		let claimant: T::AccountId = account("claimant", 0, 0);
 		let m = model_id(1);
 		T::BenchmarkHelper::register_pending(&m, &claimant);
-		// An ownership report can only name the live claimant: no other can differ from it.
-		let report = Report::Ownership { model: m, claimant };
-		let last = all_but_one_vote::<T>(&report, None);
+		// The others found the claim's profile not the model's (it changed meanwhile).
+		let report = Report::Ownership { model: m, claimant: claimant.clone() };
+		let other = Report::ClaimRefuted { model: m, claimant };
+		let last = all_but_one_vote::<T>(&report, Some(other));
 		let batch = BoundedVec::truncate_from(vec![report]);
 
 		#[extrinsic_call]
 		submit_reports(RawOrigin::Signed(last), batch);
 
 		assert!(Progress::<T>::contains_key(m));
+	}
+
+	#[benchmark]
+	fn report_claim_refuted() {
+		open_rounds_until::<T>(100);
+		let claimant: T::AccountId = account("claimant", 0, 0);
+		let m = model_id(1);
+		T::BenchmarkHelper::register_pending(&m, &claimant);
+		// The others saw the claimant's challenge (the profile changed meanwhile): they dissent.
+		let report = Report::ClaimRefuted { model: m, claimant: claimant.clone() };
+		let other = Report::Ownership { model: m, claimant };
+		let last = all_but_one_vote::<T>(&report, Some(other));
+		let batch = BoundedVec::truncate_from(vec![report]);
+
+		#[extrinsic_call]
+		submit_reports(RawOrigin::Signed(last), batch);
+
+		assert_eq!(T::Registry::status(&m), None);
 	}
 
 	#[benchmark]

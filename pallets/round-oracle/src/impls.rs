@@ -67,7 +67,7 @@ impl<T: Config> Pallet<T> {
 				Self::check_result(result)?;
 				Ok(Freshness::Fresh)
 			},
-			Report::Ownership { model, claimant } => {
+			Report::Ownership { model, claimant } | Report::ClaimRefuted { model, claimant } => {
 				let status = T::Registry::status(model).ok_or(Error::<T>::UnknownModel)?;
 				// Not pending, or another claimant's claim now: the report came too late to
 				// matter (a race, or a squatter swapping claimants), not a fault of the batch.
@@ -89,9 +89,7 @@ impl<T: Config> Pallet<T> {
 				let Some(claimant) = T::Registry::owner(model) else {
 					return Ok(Freshness::Stale);
 				};
-				let mut own = numerstake_primitives::CHALLENGE_PREFIX.as_bytes().to_vec();
-				numerstake_primitives::push_hex_lower(&mut own, digest);
-				if T::Registry::challenge(model, &claimant) == own {
+				if T::Registry::challenge_digest(model, &claimant) == *digest {
 					return Ok(Freshness::Stale);
 				}
 				Ok(Freshness::Fresh)
@@ -136,13 +134,11 @@ impl<T: Config> Pallet<T> {
 			return Ok(false);
 		}
 		let hash = Self::report_hash(&report);
-		if let Report::Ownership { claimant, .. } = &report {
+		if let Some(claimant) = report.claimant() {
 			// The report names the live claimant (checked): votes for another claimant are
 			// left from a claim that lapsed, and must not conflict with (or block) these.
-			let lapsed = Candidates::<T>::iter_prefix_values(subject).any(|c| match c {
-				Report::Ownership { claimant: c, .. } => c != *claimant,
-				_ => true,
-			});
+			let lapsed = Candidates::<T>::iter_prefix_values(subject)
+				.any(|c| c.claimant() != Some(claimant));
 			if lapsed {
 				Self::clear_subject(subject);
 				Self::deposit_event(Event::ReportsCleared { subject });
@@ -189,20 +185,18 @@ impl<T: Config> Pallet<T> {
 		Ok(true)
 	}
 
-	/// Whether the pending report `hash` about `subject` still passes the checks (a report for
-	/// the claimant of a lapsed claim, or with score names governance has since replaced, does
-	/// not: such votes neither block their operator, nor count as dissent).
+	/// Whether the pending report `hash` about `subject` still checks as fresh. One that does
+	/// not (a report for the claimant of a lapsed claim, or with score names governance has
+	/// since replaced) neither blocks its operator from reporting again nor counts as dissent.
 	fn still_checks(subject: Subject, hash: H256) -> bool {
-		Candidates::<T>::get(subject, hash).is_some_and(|r| Self::check_report(&r).is_ok())
+		Candidates::<T>::get(subject, hash)
+			.is_some_and(|r| matches!(Self::check_report(&r), Ok(Freshness::Fresh)))
 	}
 
-	/// Whether `who` has a vote on `subject` that still counts: one whose report still checks
-	/// as fresh (a vote for the claimant of a lapsed claim does not). The off-chain worker
-	/// does not ask again while its vote counts.
+	/// Whether `who` has a vote on `subject` that still counts ([`Self::still_checks`]). The
+	/// off-chain worker does not ask again while its vote counts.
 	pub fn has_live_vote(subject: Subject, who: &T::AccountId) -> bool {
-		Votes::<T>::get(subject, who)
-			.and_then(|hash| Candidates::<T>::get(subject, hash))
-			.is_some_and(|report| matches!(Self::check_report(&report), Ok(Freshness::Fresh)))
+		Votes::<T>::get(subject, who).is_some_and(|hash| Self::still_checks(subject, hash))
 	}
 
 	/// Current operators who voted `hash` on `subject`.
@@ -302,6 +296,14 @@ impl<T: Config> Pallet<T> {
 					},
 					Err(error) => {
 						Self::deposit_event(Event::AttestationRefused { model, claimant, error })
+					},
+				}
+			},
+			Report::ClaimRefuted { model, claimant } => {
+				match T::Registry::refute_claim(&model, &claimant) {
+					Ok(()) => Self::deposit_event(Event::ClaimRefuted { model, claimant }),
+					Err(error) => {
+						Self::deposit_event(Event::RefutationRefused { model, claimant, error })
 					},
 				}
 			},
@@ -410,6 +412,7 @@ impl<T: Config> Pallet<T> {
 				},
 				Report::Ownership { .. } => T::WeightInfo::report_ownership()
 					.saturating_add(T::OnRoundFinalized::watch_weight()),
+				Report::ClaimRefuted { .. } => T::WeightInfo::report_claim_refuted(),
 				Report::ForeignChallenge { .. } => T::WeightInfo::report_foreign_challenge(),
 			})
 		})

@@ -50,7 +50,10 @@ pub mod types;
 pub mod weights;
 
 pub use crypto::KEY_TYPE;
-pub use offchain::{ENDPOINT_KEY, SCORE_FORM_COUNTS_KEY, SCORE_FORM_KEY, SKIPPED_KEY};
+pub use offchain::{
+	ENDPOINT_KEY, REFUTE_CONFIRM_SECS, REFUTE_KEY_PREFIX, SCORE_FORM_COUNTS_KEY, SCORE_FORM_KEY,
+	SKIPPED_KEY,
+};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -326,6 +329,11 @@ pub mod pallet {
 		/// A quorum saw another account's challenge but the registry refused the reservation
 		/// (e.g. the claim ended meanwhile).
 		ReservationRefused { model: ModelId, digest: [u8; 32], error: DispatchError },
+		/// A quorum found the profile of the claim's name not the model's: the registry ended
+		/// the claim and burned its deposit.
+		ClaimRefuted { model: ModelId, claimant: T::AccountId },
+		/// A quorum refuted the claim but the registry refused (e.g. the claim lapsed).
+		RefutationRefused { model: ModelId, claimant: T::AccountId, error: DispatchError },
 		/// A quorum saw the challenge but the registry refused it (e.g. the claim lapsed).
 		AttestationRefused { model: ModelId, claimant: T::AccountId, error: DispatchError },
 		/// The oracle follows the model's rounds from `from_round` (`None`: the first round).

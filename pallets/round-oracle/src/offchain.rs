@@ -49,6 +49,13 @@ const LOCK_KEY: &[u8] = b"numerstake::oracle::lock";
 const MODEL_CURSOR_KEY: &[u8] = b"numerstake::oracle::model-cursor";
 const CLAIM_CURSOR_KEY: &[u8] = b"numerstake::oracle::claim-cursor";
 const IN_FLIGHT_KEY: &[u8] = b"numerstake::oracle::in-flight";
+/// Prefix of the key (followed by the model id's 16 bytes) under which the worker remembers
+/// when it first found a claim's profile not the model's: `(claimant, unix seconds)`.
+pub const REFUTE_KEY_PREFIX: &[u8] = b"numerstake::oracle::refute:";
+/// How long a claim's profile must read as not the model's, across reads, before the worker
+/// refutes the claim (which burns the claimant's deposit): a glitch that answers `null` for a
+/// while, or a renaming in progress, must not cost an honest claimant.
+pub const REFUTE_CONFIRM_SECS: u64 = 600;
 
 /// Deadline of one HTTP request.
 const HTTP_DEADLINE_MS: u64 = 5_000;
@@ -256,6 +263,7 @@ fn claims<T: Config>(endpoint: &str, voted: &impl Fn(Subject) -> bool) -> Vec<Re
 			cursor.clear();
 		},
 	}
+	let now = offchain::timestamp().unix_millis() / 1_000;
 	let mut out = Vec::new();
 	for PendingClaim { model, claimant, name } in batch {
 		let (seen, other) = (voted(Subject::Ownership(model)), voted(Subject::Profile(model)));
@@ -274,23 +282,53 @@ fn claims<T: Config>(endpoint: &str, voted: &impl Fn(Subject) -> bool) -> Vec<Re
 			.and_then(|body| extract::profile(&body).map_err(|e| count_skip("profile", &e)).ok());
 		let id = model.to_text();
 		let id = core::str::from_utf8(&id).unwrap_or_default();
-		if let Some(Some(p)) = profile {
-			if p.shows(id, &challenge) {
-				if !seen {
-					out.push(Report::Ownership { model, claimant });
-				}
-			} else if let Some(digest) =
-				p.first_challenge(id, numerstake_primitives::CHALLENGE_PREFIX)
-			{
-				// Another account's challenge, not the claimant's: the profile's owner wants
-				// someone else to have the model.
-				if !other {
-					out.push(Report::ForeignChallenge { model, digest });
-				}
-			}
-		}
+		let Some(profile) = profile else { continue };
+		let refuting = profile.as_ref().is_none_or(|p| !p.id.eq_ignore_ascii_case(id));
+		let first_refuted = refuted_since::<T>(&model, &claimant, refuting, now);
+		let report = match profile {
+			// Numerai has no model of that name, or the name is another model's: the claim
+			// names a profile that is not the model's (a squatter's way around the profile).
+			// Only when every read for a while has said so.
+			_ if refuting => first_refuted
+				.filter(|since| !seen && now >= since.saturating_add(REFUTE_CONFIRM_SECS))
+				.map(|_| Report::ClaimRefuted { model, claimant }),
+			Some(p) if p.shows(id, &challenge) => {
+				(!seen).then_some(Report::Ownership { model, claimant })
+			},
+			// Another account's challenge, not the claimant's: the profile's owner wants
+			// someone else to have the model.
+			Some(p) => p
+				.first_challenge(id, numerstake_primitives::CHALLENGE_PREFIX)
+				.filter(|_| !other)
+				.map(|digest| Report::ForeignChallenge { model, digest }),
+			None => None,
+		};
+		out.extend(report);
 	}
 	out
+}
+
+/// When the worker first read `claimant`'s claim of `model` as naming a profile that is not the
+/// model's, if this read (`refuting`) says so too; a read that does not forgets it.
+fn refuted_since<T: Config>(
+	model: &ModelId,
+	claimant: &T::AccountId,
+	refuting: bool,
+	now: u64,
+) -> Option<u64> {
+	let key = [REFUTE_KEY_PREFIX, &model.0[..]].concat();
+	let mut store = StorageValueRef::persistent(&key);
+	if !refuting {
+		store.clear();
+		return None;
+	}
+	match store.get::<(T::AccountId, u64)>() {
+		Ok(Some((c, since))) if c == *claimant => Some(since),
+		_ => {
+			store.set(&(claimant, now));
+			Some(now)
+		},
+	}
 }
 
 /// Result reports for the next batch of watched models.

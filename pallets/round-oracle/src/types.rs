@@ -154,6 +154,15 @@ pub enum Report<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, MaxScores:
 		/// The claimant whose challenge was seen.
 		claimant: AccountId,
 	},
+	/// The profile of the name `claimant`'s pending claim of `model` gives is not `model`'s:
+	/// Numerai answers that no model has the name, or the profile carries another model's id.
+	/// The same subject as [`Report::Ownership`]: for one claim, one of the two is true.
+	ClaimRefuted {
+		/// The model.
+		model: ModelId,
+		/// The claimant whose claim names the wrong profile.
+		claimant: AccountId,
+	},
 	/// While a claim of `model` is pending, the model's profile shows not the claimant's
 	/// challenge but another one, of digest `digest` (the first in the profile's texts). It
 	/// names no claimant, so that a squatter who swaps claimants does not reset the votes.
@@ -166,12 +175,24 @@ pub enum Report<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, MaxScores:
 }
 
 impl<A: Clone + PartialEq + Eq + core::fmt::Debug, M: Get<u32>> Report<A, M> {
+	/// The claimant an ownership report is about.
+	pub fn claimant(&self) -> Option<&A> {
+		match self {
+			Report::Ownership { claimant, .. } | Report::ClaimRefuted { claimant, .. } => {
+				Some(claimant)
+			},
+			_ => None,
+		}
+	}
+
 	/// What the report is about: reports about one subject are compared with each other.
 	pub fn subject(&self) -> Subject {
 		match self {
 			Report::RoundOpened { round, .. } => Subject::Round(*round),
 			Report::RoundResult { model, round, .. } => Subject::Result(*model, *round),
-			Report::Ownership { model, .. } => Subject::Ownership(*model),
+			Report::Ownership { model, .. } | Report::ClaimRefuted { model, .. } => {
+				Subject::Ownership(*model)
+			},
 			Report::ForeignChallenge { model, .. } => Subject::Profile(*model),
 		}
 	}
@@ -197,7 +218,8 @@ pub enum Subject {
 	Round(RoundIndex),
 	/// A model's result in a round.
 	Result(ModelId, RoundIndex),
-	/// The live ownership claim of a model: its claimant's challenge is in the profile.
+	/// The live ownership claim of a model: its claimant's challenge is in the profile, or the
+	/// claim names a profile that is not the model's.
 	Ownership(ModelId),
 	/// Another account's challenge in the profile of a model with a pending claim.
 	Profile(ModelId),

@@ -279,3 +279,49 @@ fn a_reservation_ends_when_it_runs_out_or_the_claimant_proves_ownership() {
 		assert_noop!(reserve([7; 32]), Error::<Test>::NotPending);
 	});
 }
+
+fn refute(who: AccountId) -> polkadot_sdk::sp_runtime::DispatchResult {
+	<Registry as OwnershipAttestation<AccountId>>::refute_claim(&model(), &who)
+}
+
+/// A claim that names a profile which is not the model's is refuted by the oracle quorum: it
+/// ends at once and its deposit is burned; the model is free to claim again.
+#[test]
+fn a_refuted_claim_ends_and_burns_its_deposit() {
+	build_and_execute(|| {
+		claim(BOB, MODEL_TEXT);
+		let issuance = Balances::total_issuance();
+		let bob = Balances::free_balance(BOB);
+		assert_ok!(refute(BOB));
+		assert_eq!(Models::<Test>::get(model()), None);
+		assert!(!OwnerModels::<Test>::contains_key(BOB, model()));
+		assert!(<Registry as OwnershipAttestation<AccountId>>::pending_claims(None, 10).is_empty());
+		assert_eq!(held(HoldReason::ModelDeposit, BOB), 0);
+		assert_eq!(Balances::free_balance(BOB), bob);
+		assert_eq!(Balances::total_issuance(), issuance - DEPOSIT);
+		System::assert_last_event(
+			Event::<Test>::ClaimRefuted {
+				model: model(),
+				claimant: BOB,
+				name: name(b"example_model"),
+				burned: DEPOSIT,
+			}
+			.into(),
+		);
+		verified(ALICE);
+	});
+}
+
+#[test]
+fn only_a_live_pending_claim_can_be_refuted() {
+	build_and_execute(|| {
+		assert_noop!(refute(ALICE), Error::<Test>::UnknownModel);
+		claim(ALICE, MODEL_TEXT);
+		assert_noop!(refute(BOB), Error::<Test>::ClaimantMismatch);
+		run_to_block(2 + CLAIM_TTL);
+		assert_noop!(refute(ALICE), Error::<Test>::ClaimExpired);
+		assert_ok!(Registry::expire_claim(RuntimeOrigin::signed(BOB), model()));
+		verified(ALICE);
+		assert_noop!(refute(ALICE), Error::<Test>::NotPending);
+	});
+}

@@ -3,6 +3,7 @@
 use super::*;
 use codec::Decode;
 use numerstake_numerai::{query, query::ScoreQuery};
+use polkadot_sdk::frame_support::traits::fungible::Inspect;
 use polkadot_sdk::{
 	sp_core::offchain::{
 		testing::{
@@ -445,6 +446,117 @@ fn a_profile_with_another_accounts_challenge_is_reported_as_such() {
 			Some(digest)
 		)
 	});
+}
+
+impl Harness {
+	/// Moves the off-chain clock (not the chain's) on by `secs`.
+	fn later(&self, secs: u64) {
+		let mut state = self.http.write();
+		state.timestamp = state
+			.timestamp
+			.add(polkadot_sdk::sp_core::offchain::Duration::from_millis(secs * 1_000));
+	}
+
+	/// One worker run at block `n` in which the chain's round clock has nothing new and the
+	/// profile `model_1` answers `profile`.
+	fn claim_run(&mut self, n: u64, profile: &str) -> Vec<RuntimeCall> {
+		self.expect(query::rounds(8, 101), r#"{"data":{"rounds":[]}}"#);
+		self.expect(query::user_profile("model_1"), profile);
+		self.run(n)
+	}
+}
+
+const NO_SUCH_MODEL: &str = r#"{"data":{"v3UserProfile":null}}"#;
+
+/// Dave's pending claim of model 1 on a chain at round 100.
+fn claimed_by_dave() -> Harness {
+	let mut h = harness(true);
+	h.expect(query::rounds(8, 0), ROUND_100);
+	h.run(2);
+	h.ext.execute_with(|| register_pending(dave(), model(1)));
+	h
+}
+
+/// A squatter claims model 1 under a name Numerai does not know, so that the real profile is
+/// never looked at: after ten minutes of reads that all say so, the worker refutes the claim,
+/// the quorum ends it and the deposit is burned.
+#[test]
+fn a_claim_under_a_name_no_model_has_is_refuted_after_the_confirmation_delay() {
+	let mut h = claimed_by_dave();
+	let (issuance, dave_before) =
+		h.ext.execute_with(|| (Balances::total_issuance(), Balances::total_balance(&dave())));
+	assert!(h.claim_run(3, NO_SUCH_MODEL).is_empty(), "one read is not enough");
+	h.later(REFUTE_CONFIRM_SECS - 1);
+	assert!(h.claim_run(4, NO_SUCH_MODEL).is_empty(), "nor is a read before the delay");
+	h.later(1);
+	let calls = h.claim_run(5, NO_SUCH_MODEL);
+	assert_eq!(
+		reports(&calls[0]),
+		vec![Report::ClaimRefuted { model: model(1), claimant: dave() }]
+	);
+	h.ext.execute_with(|| {
+		assert_eq!(Registry::status(&model(1)), None);
+		System::assert_has_event(
+			pallet_model_registry::Event::<Test>::ClaimRefuted {
+				model: model(1),
+				claimant: dave(),
+				name: BoundedVec::truncate_from(b"model_1".to_vec()),
+				burned: NMR,
+			}
+			.into(),
+		);
+		assert_eq!(Balances::total_balance(&dave()), dave_before - NMR);
+		assert_eq!(Balances::total_issuance(), issuance - NMR);
+	});
+	assert_eq!(h.skipped(), 0);
+}
+
+/// The same for a name that is another model's: its profile carries another id.
+#[test]
+fn a_claim_under_another_models_name_is_refuted() {
+	let mut h = claimed_by_dave();
+	let other = String::from_utf8(model(2).to_text().to_vec()).unwrap();
+	let profile = format!(
+		r#"{{"data":{{"v3UserProfile":{{"id":"{other}","username":"model_1","bio":null,"linkText":null,"linkUrl":null}}}}}}"#
+	);
+	assert!(h.claim_run(3, &profile).is_empty());
+	h.later(REFUTE_CONFIRM_SECS);
+	let calls = h.claim_run(4, &profile);
+	assert_eq!(
+		reports(&calls[0]),
+		vec![Report::ClaimRefuted { model: model(1), claimant: dave() }]
+	);
+	h.ext.execute_with(|| assert_eq!(Registry::status(&model(1)), None));
+}
+
+/// What could be an outage never refutes: an error neither counts as a refuting read nor
+/// resets the delay, and a read that shows the model's own profile starts it again.
+#[test]
+fn only_certain_reads_refute_and_a_read_of_the_real_profile_resets_the_delay() {
+	let mut h = claimed_by_dave();
+	let id = String::from_utf8(model(1).to_text().to_vec()).unwrap();
+	let outage =
+		r#"{"errors":[{"message":"Internal server error"}],"data":{"v3UserProfile":null}}"#;
+	let bare = r#"{"data":{}}"#;
+	let own = format!(
+		r#"{{"data":{{"v3UserProfile":{{"id":"{id}","username":"model_1","bio":"hello","linkText":null,"linkUrl":null}}}}}}"#
+	);
+	assert!(h.claim_run(3, outage).is_empty());
+	assert!(h.claim_run(4, bare).is_empty());
+	assert_eq!(h.skipped(), 2);
+	assert!(h.claim_run(5, NO_SUCH_MODEL).is_empty());
+	h.later(REFUTE_CONFIRM_SECS / 2);
+	assert!(h.claim_run(6, &own).is_empty());
+	h.later(REFUTE_CONFIRM_SECS / 2);
+	assert!(h.claim_run(7, NO_SUCH_MODEL).is_empty(), "the model's own profile reset the delay");
+	h.later(REFUTE_CONFIRM_SECS / 2);
+	assert!(h.claim_run(8, outage).is_empty());
+	h.later(REFUTE_CONFIRM_SECS / 2);
+	let calls = h.claim_run(9, NO_SUCH_MODEL);
+	assert_eq!(
+		reports(&calls[0]),
+		vec![Report::ClaimRefuted { model: model(1), claimant: dave() }]
+	);
 }
 
 /// The liveness rule for missed rounds: a model absent from round `r` holds its later results

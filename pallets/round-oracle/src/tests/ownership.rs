@@ -164,3 +164,72 @@ fn a_profile_showing_another_accounts_challenge_reserves_the_model_for_that_acco
 		);
 	});
 }
+
+fn refuted(m: ModelId, claimant: AccountId) -> ReportOf<Test> {
+	Report::ClaimRefuted { model: m, claimant }
+}
+
+/// Dave claims model 1 under a name whose profile is not the model's. Alice and Bob find so;
+/// Charlie, lying (or misled), reports the challenge seen: the claim is refuted, its deposit
+/// burned, Charlie's vote is dissent, and the model is free for its owner to claim.
+#[test]
+fn a_quorum_refutes_a_claim_whose_profile_is_not_the_models() {
+	build_and_execute(|| {
+		register_pending(dave(), model(1));
+		let issuance = Balances::total_issuance();
+		assert_ok!(submit(charlie(), vec![saw(model(1), dave())]));
+		assert_ok!(submit(alice(), vec![refuted(model(1), dave())]));
+		assert_ok!(submit(bob(), vec![refuted(model(1), dave())]));
+		assert_eq!(Registry::status(&model(1)), None);
+		assert_eq!(Balances::total_issuance(), issuance - NMR);
+		let events = oracle_events();
+		assert!(events.contains(&Event::ClaimRefuted { model: model(1), claimant: dave() }));
+		assert!(events.iter().any(|e| matches!(
+			e,
+			Event::ReportDissent { operator, count: 1, .. } if *operator == charlie()
+		)));
+		assert!(!Pending::<Test>::contains_key(Subject::Ownership(model(1))));
+		register_pending(charlie(), model(1));
+		assert_eq!(
+			pallet_model_registry::Models::<Test>::get(model(1)).map(|m| m.owner),
+			Some(charlie())
+		);
+	});
+}
+
+#[test]
+fn a_refutation_of_a_claim_that_lapsed_meanwhile_is_refused_without_failing_the_batch() {
+	build_and_execute(|| {
+		register_pending(dave(), model(1));
+		assert_ok!(submit(alice(), vec![refuted(model(1), dave())]));
+		System::set_block_number(2 + CLAIM_TTL);
+		assert_ok!(submit(bob(), vec![refuted(model(1), dave())]));
+		assert!(oracle_events().iter().any(|e| matches!(
+			e,
+			Event::RefutationRefused { model: m, claimant, .. } if *m == model(1) && *claimant == dave()
+		)));
+		// Nothing burned: the claim lapses as claims do, and its deposit goes back.
+		assert_eq!(Registry::status(&model(1)), Some(ModelStatus::Pending));
+		assert!(!Pending::<Test>::contains_key(Subject::Ownership(model(1))));
+	});
+}
+
+#[test]
+fn refutations_only_name_the_live_claim() {
+	build_and_execute(|| {
+		assert_noop!(submit(alice(), vec![refuted(model(1), dave())]), Error::<Test>::UnknownModel);
+		register_verified(dave(), model(1));
+		assert_ok!(submit(alice(), vec![refuted(model(1), dave())]));
+		System::assert_last_event(
+			Event::<Test>::StaleReport { subject: Subject::Ownership(model(1)), operator: alice() }
+				.into(),
+		);
+		register_pending(charlie(), model(2));
+		assert_ok!(submit(alice(), vec![refuted(model(2), dave())]));
+		System::assert_last_event(
+			Event::<Test>::StaleReport { subject: Subject::Ownership(model(2)), operator: alice() }
+				.into(),
+		);
+		assert!(Votes::<Test>::iter().next().is_none());
+	});
+}
