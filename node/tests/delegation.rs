@@ -6,12 +6,7 @@
 
 mod common;
 
-use codec::Decode;
-use common::{
-	scratch_dir,
-	tx::{hex, submit, unhex},
-	Node,
-};
+use common::{free_balance, scratch_dir, tx::submit, Node};
 use numerai_fixture::{Clock, Config, Fault, Fixture, PayoutShape, ScoreFilter, World};
 use numerstake_primitives::{
 	terms::{ladder, CommitmentOption, Terms},
@@ -19,30 +14,9 @@ use numerstake_primitives::{
 };
 use numerstake_runtime::{AccountId, RuntimeCall, NMR};
 use pallet_stake_delegation_runtime_api::{PoolView, PositionStage, PositionView};
-use polkadot_sdk::{
-	frame_support::BoundedVec,
-	sp_io::hashing::{blake2_128, twox_128},
-	sp_keyring::Sr25519Keyring,
-	sp_runtime::Permill,
-};
+use polkadot_sdk::{frame_support::BoundedVec, sp_keyring::Sr25519Keyring, sp_runtime::Permill};
 use serde_json::json;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-/// An account's free balance, read from `System::Account` storage.
-fn free_balance(node: &Node, who: &AccountId) -> u128 {
-	let mut key = twox_128(b"System").to_vec();
-	key.extend(twox_128(b"Account"));
-	key.extend(blake2_128(who.as_ref()));
-	key.extend(who.as_ref() as &[u8]);
-	let value = node.rpc("state_getStorage", json!([hex(&key)])).expect("storage read");
-	let Some(text) = value.as_str() else { return 0 };
-	let info = polkadot_sdk::frame_system::AccountInfo::<
-		u32,
-		polkadot_sdk::pallet_balances::AccountData<u128>,
-	>::decode(&mut &unhex(text).expect("hex")[..])
-	.expect("account info");
-	info.data.free
-}
 
 fn wait_for<T>(node: &Node, what: &str, secs: u64, mut f: impl FnMut() -> Option<T>) -> T {
 	let deadline = Instant::now() + Duration::from_secs(secs);

@@ -257,6 +257,27 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_nmr_bridge::api::NmrBridgeApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn status() -> pallet_nmr_bridge::BridgeStatus<AccountId, Balance, BlockNumber> {
+			pallet_nmr_bridge::Pallet::<Runtime>::status()
+		}
+
+		fn withdrawal_proof(nonce: u64) -> Option<pallet_nmr_bridge::ReleaseProof<Balance>> {
+			pallet_nmr_bridge::Pallet::<Runtime>::proof(nonce)
+		}
+
+		fn unsigned_withdrawals(
+			after: Option<u64>,
+			limit: u32,
+		) -> Vec<pallet_nmr_bridge::api::UnsignedWithdrawal<Balance>> {
+			pallet_nmr_bridge::Pallet::<Runtime>::unsigned_withdrawals(after, limit)
+		}
+
+		fn pending_rotation() -> Option<pallet_nmr_bridge::api::RotationProof> {
+			pallet_nmr_bridge::Pallet::<Runtime>::pending_rotation()
+		}
+	}
+
 	impl pallet_round_oracle_runtime_api::RoundOracleApi<Block, AccountId, BlockNumber> for Runtime {
 		fn model_history(
 			model: ModelId,

@@ -28,6 +28,7 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_model_registry, ModelRegistry]
 	[pallet_round_oracle, RoundOracle]
 	[pallet_stake_delegation, StakeDelegation]
+	[pallet_nmr_bridge, NmrBridge]
 );
 
 impl frame_system_benchmarking::Config for Runtime {}

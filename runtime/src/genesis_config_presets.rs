@@ -7,8 +7,8 @@
 
 use crate::{
 	configs::fee_pot_account, AccountId, Balance, BalancesConfig, CouncilMembershipConfig,
-	ModelRegistryConfig, RoundOracleConfig, RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT,
-	NMR,
+	ModelRegistryConfig, NmrBridgeConfig, RoundOracleConfig, RuntimeGenesisConfig, SudoConfig,
+	DAYS, EXISTENTIAL_DEPOSIT, NMR,
 };
 use alloc::{vec, vec::Vec};
 use numerstake_primitives::ModelId;
@@ -17,6 +17,7 @@ use polkadot_sdk::{
 	pallet_aura, pallet_grandpa,
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
 	sp_consensus_grandpa::AuthorityId as GrandpaId,
+	sp_core::H160,
 	sp_genesis_builder::{self, PresetId},
 	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
 };
@@ -69,13 +70,74 @@ fn dev_oracle_params() -> pallet_round_oracle::OracleParamsOf<crate::Runtime> {
 	params
 }
 
+/// The Ethereum addresses of the development ECDSA keys `//Alice` and `//Bob` (the dev
+/// relayers' keys; a native test derives them again).
+pub const DEV_RELAYER_ETH: [(Sr25519Keyring, [u8; 20]); 2] = [
+	(
+		Sr25519Keyring::Alice,
+		[
+			0xe0, 0x4c, 0xc5, 0x5e, 0xbe, 0xe1, 0xcb, 0xce, 0x55, 0x2f, 0x25, 0x0e, 0x85, 0xc5,
+			0x7b, 0x70, 0xb2, 0xe2, 0x62, 0x5b,
+		],
+	),
+	(
+		Sr25519Keyring::Bob,
+		[
+			0x25, 0x45, 0x1a, 0x4d, 0xe1, 0x2d, 0xcc, 0xc2, 0xd1, 0x66, 0x92, 0x2f, 0xa9, 0x38,
+			0xe9, 0x00, 0xfc, 0xc4, 0xed, 0x24,
+		],
+	),
+];
+
+/// The lock contract of dev chains: anvil's chain 31337, deployed by anvil's first account as
+/// its second transaction (after the test token), so at this address (`scripts/dev` checks).
+pub const DEV_BRIDGE_CONTRACT: pallet_nmr_bridge::EthereumContract =
+	pallet_nmr_bridge::EthereumContract {
+		chain_id: 31_337,
+		address: H160([
+			0xe7, 0xf1, 0x72, 0x5e, 0x77, 0x34, 0xce, 0x28, 0x8f, 0x83, 0x67, 0xe1, 0xbb, 0x14,
+			0x3e, 0x90, 0xbb, 0x3f, 0x05, 0x12,
+		]),
+	};
+
+/// Bridge limits of dev chains: a day's period; 1,000,000 NMR minted and 100,000 NMR burned per
+/// day at most; withdrawals from 0.01 to 10,000 NMR (the dev contract's daily release cap).
+pub fn dev_bridge_limits() -> pallet_nmr_bridge::LimitsOf<crate::Runtime> {
+	pallet_nmr_bridge::Limits {
+		period: DAYS,
+		max_mint: 1_000_000 * NMR,
+		max_burn: 100_000 * NMR,
+		min_withdrawal: NMR / 100,
+		max_withdrawal: 10_000 * NMR,
+	}
+}
+
+fn bridge_genesis(relayers: usize) -> pallet_nmr_bridge::GenesisConfig<crate::Runtime> {
+	let relayers: Vec<(AccountId, H160)> = DEV_RELAYER_ETH[..relayers]
+		.iter()
+		.map(|(k, eth)| (k.to_account_id(), H160(*eth)))
+		.collect();
+	let threshold = relayers.len() as u32 / 2 + 1;
+	pallet_nmr_bridge::GenesisConfig {
+		relayers,
+		threshold,
+		// One relayer is allowed on the dev chain only; the local testnet needs two.
+		min_threshold: threshold,
+		contract: Some(DEV_BRIDGE_CONTRACT),
+		guardian: Some(Sr25519Keyring::Alice.to_account_id()),
+		limits: dev_bridge_limits(),
+	}
+}
+
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	council: Vec<AccountId>,
 	root: AccountId,
 	oracle_operators: Vec<AccountId>,
+	relayers: usize,
 ) -> Value {
+	let bridge = bridge_genesis(relayers);
 	let models = demo_models();
 	let watched: Vec<ModelId> = models.iter().map(|m| m.0).collect();
 	let threshold = oracle_operators.len() as u32 / 2 + 1;
@@ -100,6 +162,14 @@ fn testnet_genesis(
 			params: Some(dev_oracle_params()),
 			watched,
 		},
+		nmr_bridge: NmrBridgeConfig {
+			relayers: bridge.relayers,
+			threshold: bridge.threshold,
+			min_threshold: bridge.min_threshold,
+			contract: bridge.contract,
+			guardian: bridge.guardian,
+			limits: bridge.limits,
+		},
 	})
 }
 
@@ -111,6 +181,7 @@ pub fn development_config_genesis() -> Value {
 		dev_council(),
 		Sr25519Keyring::Alice.to_account_id(),
 		vec![Sr25519Keyring::Alice.to_account_id()],
+		1,
 	)
 }
 
@@ -125,6 +196,7 @@ pub fn local_config_genesis() -> Value {
 		dev_council(),
 		Sr25519Keyring::Alice.to_account_id(),
 		vec![Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id()],
+		2,
 	)
 }
 

@@ -74,7 +74,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("numerstake"),
 	impl_name: Cow::Borrowed("numerstake-node"),
 	authoring_version: 1,
-	spec_version: 105,
+	spec_version: 106,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -209,4 +209,6 @@ mod runtime {
 	pub type RoundOracle = pallet_round_oracle;
 	#[runtime::pallet_index(22)]
 	pub type StakeDelegation = pallet_stake_delegation;
+	#[runtime::pallet_index(23)]
+	pub type NmrBridge = pallet_nmr_bridge;
 }

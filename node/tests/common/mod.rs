@@ -228,3 +228,21 @@ pub fn rpc_call(port: u16, method: &str, params: Value) -> Result<Value, String>
 		None => Ok(value["result"].clone()),
 	}
 }
+
+/// An account's free balance, read from `System::Account` storage.
+pub fn free_balance(node: &Node, who: &numerstake_runtime::AccountId) -> u128 {
+	use codec::Decode;
+	use polkadot_sdk::sp_io::hashing::{blake2_128, twox_128};
+	let mut key = twox_128(b"System").to_vec();
+	key.extend(twox_128(b"Account"));
+	key.extend(blake2_128(who.as_ref()));
+	key.extend(who.as_ref() as &[u8]);
+	let value = node.rpc("state_getStorage", json!([tx::hex(&key)])).expect("storage read");
+	let Some(text) = value.as_str() else { return 0 };
+	let info = polkadot_sdk::frame_system::AccountInfo::<
+		u32,
+		polkadot_sdk::pallet_balances::AccountData<u128>,
+	>::decode(&mut &tx::unhex(text).expect("hex")[..])
+	.expect("account info");
+	info.data.free
+}

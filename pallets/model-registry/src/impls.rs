@@ -562,6 +562,7 @@ impl<T: Config> OwnershipAttestation<T::AccountId> for Pallet<T> {
 			Precision::Exact,
 			Fortitude::Force,
 		)?;
+		Burned::<T>::mutate(|b| *b = b.saturating_add(burned));
 		Models::<T>::remove(model);
 		OwnerModels::<T>::remove(&info.owner, model);
 		PendingClaims::<T>::remove(model);

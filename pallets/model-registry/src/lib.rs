@@ -211,6 +211,11 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// All NMR the registry burned, ever (griefs and refuted claims, each evented): for the
+	/// chain's issuance invariant (NMR is destroyed only by the bridge and these burns).
+	#[pallet::storage]
+	pub type Burned<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
 	/// Consistency bonds by model.
 	#[pallet::storage]
 	pub type ConsistencyBonds<T: Config> =
@@ -741,6 +746,7 @@ pub mod pallet {
 				Precision::Exact,
 				Fortitude::Force,
 			)?;
+			Burned::<T>::mutate(|b| *b = b.saturating_add(own).saturating_add(from_bond));
 			bond.amount = bond.amount.saturating_sub(from_bond);
 			if let Some(w) = bond.withdrawal.as_mut() {
 				w.amount = w.amount.min(bond.amount);

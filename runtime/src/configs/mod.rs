@@ -1,5 +1,6 @@
 //! Pallet configurations of the runtime, grouped by concern.
 
+pub mod bridge;
 pub mod delegation;
 pub mod governance;
 pub mod oracle;
@@ -112,7 +113,8 @@ impl pallet_balances::Config for Runtime {
 	type ReserveIdentifier = [u8; 8];
 	type Balance = Balance;
 	type RuntimeEvent = RuntimeEvent;
-	type DustRemoval = ();
+	// Dust of reaped accounts goes to the fee pot: no planck is destroyed outside the bridge.
+	type DustRemoval = DustToFeePot;
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type AccountStore = System;
 	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
@@ -160,6 +162,16 @@ impl OnUnbalanced<Credit<AccountId, Balances>> for FeesToAuthor {
 		// The fee pot is endowed at genesis, so resolving into it cannot fail for lack of an
 		// existential deposit; were it to fail, dropping the credit would burn, which the
 		// `try_state` issuance checks of later pallets would catch.
+		let _ = Balances::resolve(&fee_pot_account(), credit);
+	}
+}
+
+/// Dust left by a reaped account goes to the fee pot (NMR is never destroyed by the runtime:
+/// only the bridge's burns and the registry's evented burns remove it).
+pub struct DustToFeePot;
+
+impl OnUnbalanced<Credit<AccountId, Balances>> for DustToFeePot {
+	fn on_nonzero_unbalanced(credit: Credit<AccountId, Balances>) {
 		let _ = Balances::resolve(&fee_pot_account(), credit);
 	}
 }

@@ -93,6 +93,7 @@ fn a_delegator_burns_to_burn_the_bond_and_both_burns_are_evented() {
 		assert_eq!(Balances::free_balance(BOB), ENDOWMENT - 10 * NMR);
 		assert_eq!(held(HoldReason::ConsistencyBond, ALICE), 70 * NMR);
 		assert_eq!(Balances::total_issuance(), issuance - 40 * NMR);
+		assert_eq!(Burned::<Test>::get(), 40 * NMR);
 		System::assert_last_event(
 			Event::<Test>::Griefed {
 				model: model(),

@@ -299,6 +299,7 @@ fn a_refuted_claim_ends_and_burns_its_deposit() {
 		assert_eq!(held(HoldReason::ModelDeposit, BOB), 0);
 		assert_eq!(Balances::free_balance(BOB), bob);
 		assert_eq!(Balances::total_issuance(), issuance - DEPOSIT);
+		assert_eq!(Burned::<Test>::get(), DEPOSIT);
 		System::assert_last_event(
 			Event::<Test>::ClaimRefuted {
 				model: model(),

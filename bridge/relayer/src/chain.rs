@@ -1,0 +1,148 @@
+//! numerstake over JSON-RPC (jsonrpsee's HTTP client): runtime API calls, storage reads, and
+//! transactions signed with the runtime's own types, as a wallet does. The spec and transaction
+//! versions are read from the node, so a relayer keeps working across runtime upgrades that
+//! leave its calls unchanged.
+
+use codec::{Decode, Encode};
+use jsonrpsee::{
+	core::{client::ClientT, params::ArrayParams},
+	http_client::{HttpClient, HttpClientBuilder},
+};
+use numerstake_runtime::{AccountId, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic};
+use polkadot_sdk::{
+	frame_system, pallet_transaction_payment,
+	sp_core::{crypto::Ss58Codec, sr25519, Pair, H256},
+	sp_runtime::generic::Era,
+};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// `0x`-prefixed lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+	alloy_primitives::hex::encode_prefixed(bytes)
+}
+
+/// A connection to a numerstake node, with the key that signs (none: read only).
+pub struct Chain {
+	client: HttpClient,
+	signer: Option<sr25519::Pair>,
+}
+
+impl Chain {
+	/// Connects to the node's JSON-RPC at `url` (`http://` or `ws://`: the node serves both on
+	/// one port; this client speaks HTTP).
+	pub fn connect(url: &str, signer: Option<sr25519::Pair>) -> Result<Self, String> {
+		let url = url.replacen("ws://", "http://", 1).replacen("wss://", "https://", 1);
+		let client = HttpClientBuilder::default()
+			.request_timeout(Duration::from_secs(20))
+			.build(&url)
+			.map_err(|e| format!("numerstake node URL {url}: {e}"))?;
+		Ok(Chain { client, signer })
+	}
+
+	/// The signing account.
+	pub fn account(&self) -> Option<AccountId> {
+		self.signer.as_ref().map(|s| s.public().into())
+	}
+
+	/// Any JSON-RPC method.
+	pub async fn rpc(&self, method: &str, params: Vec<Value>) -> Result<Value, String> {
+		let mut array = ArrayParams::new();
+		for p in params {
+			array.insert(p).map_err(|e| e.to_string())?;
+		}
+		self.client
+			.request::<Value, _>(method, array)
+			.await
+			.map_err(|e| format!("numerstake node: {method}: {e}"))
+	}
+
+	/// Calls runtime API `method` (e.g. `NmrBridgeApi_status`) with SCALE-encoded `args`.
+	pub async fn call_api<T: Decode>(&self, method: &str, args: &[u8]) -> Result<T, String> {
+		let out = self.rpc("state_call", vec![json!(method), json!(hex(args))]).await?;
+		let bytes = unhex(out.as_str().ok_or("state_call: not a string")?)?;
+		T::decode(&mut &bytes[..]).map_err(|e| format!("{method}: undecodable answer: {e}"))
+	}
+
+	/// The raw value under storage `key`.
+	pub async fn storage(&self, key: &[u8]) -> Result<Option<Vec<u8>>, String> {
+		let v = self.rpc("state_getStorage", vec![json!(hex(key))]).await?;
+		match v.as_str() {
+			None => Ok(None),
+			Some(text) => unhex(text).map(Some),
+		}
+	}
+
+	/// Signs `call` (immortal, no tip, the account's next nonce, including the pool's) and
+	/// submits it; the transaction hash. A transaction the pool refuses comes back as an error
+	/// naming the reason.
+	pub async fn submit(&self, call: RuntimeCall) -> Result<H256, String> {
+		let signer = self.signer.as_ref().ok_or("no key to sign with")?;
+		let account: AccountId = signer.public().into();
+		let nonce = self
+			.rpc("system_accountNextIndex", vec![json!(account.to_ss58check())])
+			.await?
+			.as_u64()
+			.ok_or("system_accountNextIndex: not a number")? as u32;
+		let genesis = self.rpc("chain_getBlockHash", vec![json!(0)]).await?;
+		let genesis = H256::from_slice(&unhex(genesis.as_str().ok_or("no genesis hash")?)?);
+		let version = self.rpc("state_getRuntimeVersion", vec![]).await?;
+		let spec = version["specVersion"].as_u64().ok_or("no specVersion")? as u32;
+		let tx_version =
+			version["transactionVersion"].as_u64().ok_or("no transactionVersion")? as u32;
+		let extension: TxExtension = (
+			frame_system::CheckNonZeroSender::new(),
+			frame_system::CheckSpecVersion::new(),
+			frame_system::CheckTxVersion::new(),
+			frame_system::CheckGenesis::new(),
+			frame_system::CheckEra::from(Era::Immortal),
+			frame_system::CheckNonce::from(nonce),
+			frame_system::CheckWeight::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+			frame_system::WeightReclaim::new(),
+		);
+		let implicit = ((), spec, tx_version, genesis, genesis, (), (), (), ());
+		let payload = SignedPayload::from_raw(call, extension, implicit);
+		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+		let (call, extension, _) = payload.deconstruct();
+		let xt = UncheckedExtrinsic::new_signed(
+			call,
+			account.into(),
+			polkadot_sdk::sp_runtime::MultiSignature::Sr25519(signature),
+			extension,
+		);
+		let hash = self.rpc("author_submitExtrinsic", vec![json!(hex(&xt.encode()))]).await?;
+		let text = hash.as_str().ok_or("author_submitExtrinsic: no hash")?;
+		Ok(H256::from_slice(&unhex(text)?))
+	}
+
+	/// The best and finalised block numbers.
+	pub async fn heights(&self) -> Result<(u64, u64), String> {
+		let number = |v: &Value| {
+			v["number"]
+				.as_str()
+				.and_then(|n| u64::from_str_radix(n.trim_start_matches("0x"), 16).ok())
+				.ok_or_else(|| "header without a number".to_string())
+		};
+		let best = self.rpc("chain_getHeader", vec![]).await?;
+		let fin = self.rpc("chain_getFinalizedHead", vec![]).await?;
+		let fin = self.rpc("chain_getHeader", vec![fin]).await?;
+		Ok((number(&best)?, number(&fin)?))
+	}
+}
+
+/// Bytes of `0x`-prefixed hex.
+pub fn unhex(text: &str) -> Result<Vec<u8>, String> {
+	alloy_primitives::hex::decode(text).map_err(|e| format!("not hex: {e}"))
+}
+
+/// The storage key of a `Blake2_128Concat` map entry.
+pub fn map_key(pallet: &str, item: &str, key: &impl Encode) -> Vec<u8> {
+	use polkadot_sdk::sp_io::hashing::{blake2_128, twox_128};
+	let encoded = key.encode();
+	let mut k = twox_128(pallet.as_bytes()).to_vec();
+	k.extend(twox_128(item.as_bytes()));
+	k.extend(blake2_128(&encoded));
+	k.extend(encoded);
+	k
+}
