@@ -14,7 +14,9 @@ interface INmr {
 /// `release` pays out a withdrawal the chain burned, on an EIP-712 message signed by a
 /// threshold of a relayer set. The relayer set rotates only with its own threshold's
 /// signatures; releases signed by a set that was rotated out stay valid for `rotationGrace`
-/// seconds after the rotation (the chain re-signs older ones with the current set). A guardian
+/// seconds after the rotation, and only for withdrawals numbered below the rotation's `cutoff`
+/// (those the chain had queued when it rotated: a retired set cannot sign new ones); the chain
+/// re-signs older ones with the current set. A guardian
 /// can pause deposits and releases; unpausing takes the current set's threshold. Releases are
 /// capped per window of `window` seconds.
 contract NmrBridge {
@@ -25,7 +27,7 @@ contract NmrBridge {
     bytes32 private constant RELEASE_TYPEHASH =
         keccak256("Release(uint64 nonce,address recipient,uint256 amount,uint32 setId)");
     bytes32 private constant ROTATE_TYPEHASH =
-        keccak256("Rotate(uint32 setId,address[] signers,uint16 threshold)");
+        keccak256("Rotate(uint32 setId,address[] signers,uint16 threshold,uint64 cutoff)");
     bytes32 private constant UNPAUSE_TYPEHASH = keccak256("Unpause(uint32 setId,uint64 nonce)");
     bytes32 private constant GUARDIAN_TYPEHASH =
         keccak256("SetGuardian(uint32 setId,address guardian,uint64 nonce)");
@@ -43,8 +45,10 @@ contract NmrBridge {
     uint256 public immutable window;
     uint256 public immutable windowCap;
     /// The least deposit (the chain's existential deposit or more: a smaller one could not be
-    /// minted).
+    /// minted) and the largest (at most the chain's mint limit per period, so that one deposit
+    /// never waits for governance).
     uint256 public immutable minDeposit;
+    uint256 public immutable maxDeposit;
 
     /// Deposits so far; the last deposit's nonce.
     uint64 public depositNonce;
@@ -55,8 +59,10 @@ contract NmrBridge {
     mapping(uint32 => address[]) private setSigners;
     mapping(uint32 => mapping(address => bool)) private isSigner;
     mapping(uint32 => uint16) public thresholdOf;
-    /// When a set was rotated out (0 while current or never used).
+    /// When a set was rotated out (0 while current or never used), and the withdrawal nonce
+    /// from which its signatures no longer count.
     mapping(uint32 => uint256) public retiredAt;
+    mapping(uint32 => uint64) public cutoffOf;
     /// Withdrawal nonces released.
     mapping(uint64 => bool) public released;
     address public guardian;
@@ -76,6 +82,8 @@ contract NmrBridge {
     error IsPaused();
     error ZeroAmount();
     error BelowMinimum();
+    error AboveMaximum();
+    error AfterCutoff();
     error TooLarge();
     error ZeroRecipient();
     error TokenTransferFailed();
@@ -101,9 +109,13 @@ contract NmrBridge {
         uint256 rotationGrace_,
         uint256 window_,
         uint256 windowCap_,
-        uint256 minDeposit_
+        uint256 minDeposit_,
+        uint256 maxDeposit_
     ) {
-        if (minThreshold_ == 0 || window_ == 0 || windowCap_ == 0 || minDeposit_ == 0) {
+        if (
+            minThreshold_ == 0 || window_ == 0 || windowCap_ == 0 || minDeposit_ == 0
+                || maxDeposit_ < minDeposit_
+        ) {
             revert BadSignerSet();
         }
         token = token_;
@@ -112,6 +124,7 @@ contract NmrBridge {
         window = window_;
         windowCap = windowCap_;
         minDeposit = minDeposit_;
+        maxDeposit = maxDeposit_;
         guardian = guardian_;
         _install(0, signers, threshold);
     }
@@ -131,10 +144,17 @@ contract NmrBridge {
         return _digest(keccak256(abi.encode(RELEASE_TYPEHASH, nonce, recipient, amount, setId)));
     }
 
-    /// The digest the current set signs to install `signers` with `threshold` as the next set.
-    function rotateDigest(address[] calldata signers, uint16 threshold) public view returns (bytes32) {
+    /// The digest the current set signs to install `signers` with `threshold` as the next set,
+    /// its own signatures counting only for withdrawals below `cutoff` from then on.
+    function rotateDigest(address[] calldata signers, uint16 threshold, uint64 cutoff)
+        public
+        view
+        returns (bytes32)
+    {
         return _digest(
-            keccak256(abi.encode(ROTATE_TYPEHASH, currentSet + 1, keccak256(abi.encodePacked(signers)), threshold))
+            keccak256(
+                abi.encode(ROTATE_TYPEHASH, currentSet + 1, keccak256(abi.encodePacked(signers)), threshold, cutoff)
+            )
         );
     }
 
@@ -156,6 +176,7 @@ contract NmrBridge {
         if (paused) revert IsPaused();
         if (amount == 0) revert ZeroAmount();
         if (amount < minDeposit) revert BelowMinimum();
+        if (amount > maxDeposit) revert AboveMaximum();
         if (recipient == bytes32(0)) revert ZeroRecipient();
         // The chain's balances are 128-bit.
         if (locked + amount > type(uint128).max) revert TooLarge();
@@ -178,7 +199,10 @@ contract NmrBridge {
         if (recipient == address(0)) revert ZeroRecipient();
         if (amount == 0) revert ZeroAmount();
         if (setId > currentSet) revert UnknownSet();
-        if (setId < currentSet && block.timestamp > retiredAt[setId] + rotationGrace) revert SetExpired();
+        if (setId < currentSet) {
+            if (block.timestamp > retiredAt[setId] + rotationGrace) revert SetExpired();
+            if (nonce >= cutoffOf[setId]) revert AfterCutoff();
+        }
         _verify(setId, releaseDigest(nonce, recipient, amount, setId), signatures);
         if (block.timestamp >= windowStart + window) {
             windowStart = block.timestamp;
@@ -193,10 +217,13 @@ contract NmrBridge {
     }
 
     /// Installs the next relayer set, on the current set's threshold of signatures.
-    function rotate(address[] calldata signers, uint16 threshold, bytes calldata signatures) external {
+    function rotate(address[] calldata signers, uint16 threshold, uint64 cutoff, bytes calldata signatures)
+        external
+    {
         uint32 current = currentSet;
-        _verify(current, rotateDigest(signers, threshold), signatures);
+        _verify(current, rotateDigest(signers, threshold, cutoff), signatures);
         retiredAt[current] = block.timestamp;
+        cutoffOf[current] = cutoff;
         _install(current + 1, signers, threshold);
     }
 

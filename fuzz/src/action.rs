@@ -466,7 +466,13 @@ pub fn execute(action: &Action) -> Outcome {
 			};
 			report(
 				if refute {
-					Report::ClaimRefuted { model: m, claimant }
+					Report::ClaimRefuted {
+						model: m,
+						claimant,
+						name: polkadot_sdk::frame_support::BoundedVec::truncate_from(
+							format!("model_{model}").into_bytes(),
+						),
+					}
 				} else {
 					Report::Ownership { model: m, claimant }
 				},

@@ -106,6 +106,8 @@ pub trait OwnershipAttestation<AccountId> {
 	/// (in storage order, so that callers can walk them in rotating batches); for the oracle's
 	/// off-chain workers to check (off chain only: it iterates storage).
 	fn pending_claims(after: Option<ModelId>, limit: u32) -> Vec<PendingClaim<AccountId>>;
+	/// The live (pending, unexpired) claim of `model`, if any.
+	fn pending_claim(model: &ModelId) -> Option<PendingClaim<AccountId>>;
 	/// Records that a quorum saw `claimant`'s challenge in `model`'s profile.
 	fn attest_ownership(model: &ModelId, claimant: &AccountId) -> DispatchResult;
 	/// Records that, while a claim of `model` was pending, a quorum saw in the model's profile
@@ -135,6 +137,9 @@ pub struct PendingClaim<AccountId> {
 	pub claimant: AccountId,
 	/// The model's public Numerai name.
 	pub name: Vec<u8>,
+	/// The block the claim lapses after (as a number): with the claimant and the name, it
+	/// tells one claim from a later one.
+	pub expires_at: u64,
 }
 
 /// What a finalised round of a model means for money: the oracle's result without the scores.

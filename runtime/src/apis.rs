@@ -273,8 +273,8 @@ impl_runtime_apis! {
 			pallet_nmr_bridge::Pallet::<Runtime>::unsigned_withdrawals(after, limit)
 		}
 
-		fn pending_rotation() -> Option<pallet_nmr_bridge::api::RotationProof> {
-			pallet_nmr_bridge::Pallet::<Runtime>::pending_rotation()
+		fn rotation(set_id: u32) -> Option<pallet_nmr_bridge::api::RotationProof> {
+			pallet_nmr_bridge::Pallet::<Runtime>::rotation(set_id)
 		}
 	}
 

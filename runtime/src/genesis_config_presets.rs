@@ -70,9 +70,9 @@ fn dev_oracle_params() -> pallet_round_oracle::OracleParamsOf<crate::Runtime> {
 	params
 }
 
-/// The Ethereum addresses of the development ECDSA keys `//Alice` and `//Bob` (the dev
-/// relayers' keys; a native test derives them again).
-pub const DEV_RELAYER_ETH: [(Sr25519Keyring, [u8; 20]); 2] = [
+/// The Ethereum addresses of the development ECDSA keys `//Alice`, `//Bob` and `//Charlie`
+/// (the dev relayers' keys; a native test derives them again).
+pub const DEV_RELAYER_ETH: [(Sr25519Keyring, [u8; 20]); 3] = [
 	(
 		Sr25519Keyring::Alice,
 		[
@@ -85,6 +85,13 @@ pub const DEV_RELAYER_ETH: [(Sr25519Keyring, [u8; 20]); 2] = [
 		[
 			0x25, 0x45, 0x1a, 0x4d, 0xe1, 0x2d, 0xcc, 0xc2, 0xd1, 0x66, 0x92, 0x2f, 0xa9, 0x38,
 			0xe9, 0x00, 0xfc, 0xc4, 0xed, 0x24,
+		],
+	),
+	(
+		Sr25519Keyring::Charlie,
+		[
+			0x56, 0x30, 0xa4, 0x80, 0x72, 0x7c, 0xd7, 0x79, 0x90, 0x73, 0xb3, 0x64, 0x72, 0xd9,
+			0xb1, 0xa6, 0x03, 0x1f, 0x84, 0x0b,
 		],
 	),
 ];
@@ -100,13 +107,14 @@ pub const DEV_BRIDGE_CONTRACT: pallet_nmr_bridge::EthereumContract =
 		]),
 	};
 
-/// Bridge limits of dev chains: a day's period; 1,000,000 NMR minted and 100,000 NMR burned per
-/// day at most; withdrawals from 0.01 to 10,000 NMR (the dev contract's daily release cap).
+/// Bridge limits of dev chains: a day's period; 1,000,000 NMR minted (the dev contract's largest
+/// deposit is 100,000 NMR) and 10,000 NMR burned per day at most (the dev contract releases
+/// 10,000 NMR a day, so releases always keep up); withdrawals from 0.01 to 10,000 NMR.
 pub fn dev_bridge_limits() -> pallet_nmr_bridge::LimitsOf<crate::Runtime> {
 	pallet_nmr_bridge::Limits {
 		period: DAYS,
 		max_mint: 1_000_000 * NMR,
-		max_burn: 100_000 * NMR,
+		max_burn: 10_000 * NMR,
 		min_withdrawal: NMR / 100,
 		max_withdrawal: 10_000 * NMR,
 	}
@@ -121,7 +129,8 @@ fn bridge_genesis(relayers: usize) -> pallet_nmr_bridge::GenesisConfig<crate::Ru
 	pallet_nmr_bridge::GenesisConfig {
 		relayers,
 		threshold,
-		// One relayer is allowed on the dev chain only; the local testnet needs two.
+		// One relayer is allowed on the dev chain only; the local testnet has three, two of
+		// which must agree.
 		min_threshold: threshold,
 		contract: Some(DEV_BRIDGE_CONTRACT),
 		guardian: Some(Sr25519Keyring::Alice.to_account_id()),
@@ -196,7 +205,7 @@ pub fn local_config_genesis() -> Value {
 		dev_council(),
 		Sr25519Keyring::Alice.to_account_id(),
 		vec![Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id()],
-		2,
+		3,
 	)
 }
 

@@ -57,16 +57,41 @@ impl Chain {
 			.map_err(|e| format!("numerstake node: {method}: {e}"))
 	}
 
-	/// Calls runtime API `method` (e.g. `NmrBridgeApi_status`) with SCALE-encoded `args`.
+	/// The hash of the newest finalised block.
+	pub async fn finalized_head(&self) -> Result<H256, String> {
+		let v = self.rpc("chain_getFinalizedHead", vec![]).await?;
+		Ok(H256::from_slice(&unhex(v.as_str().ok_or("no finalised head")?)?))
+	}
+
+	/// Calls runtime API `method` (e.g. `NmrBridgeApi_status`) with SCALE-encoded `args`, at
+	/// the best block.
 	pub async fn call_api<T: Decode>(&self, method: &str, args: &[u8]) -> Result<T, String> {
-		let out = self.rpc("state_call", vec![json!(method), json!(hex(args))]).await?;
+		self.call_api_at(method, args, None).await
+	}
+
+	/// As [`Self::call_api`], at block `at` (the best block if `None`).
+	pub async fn call_api_at<T: Decode>(
+		&self,
+		method: &str,
+		args: &[u8],
+		at: Option<H256>,
+	) -> Result<T, String> {
+		let mut params = vec![json!(method), json!(hex(args))];
+		if let Some(at) = at {
+			params.push(json!(hex(at.as_bytes())));
+		}
+		let out = self.rpc("state_call", params).await?;
 		let bytes = unhex(out.as_str().ok_or("state_call: not a string")?)?;
 		T::decode(&mut &bytes[..]).map_err(|e| format!("{method}: undecodable answer: {e}"))
 	}
 
-	/// The raw value under storage `key`.
-	pub async fn storage(&self, key: &[u8]) -> Result<Option<Vec<u8>>, String> {
-		let v = self.rpc("state_getStorage", vec![json!(hex(key))]).await?;
+	/// The raw value under storage `key` at block `at` (the best block if `None`).
+	pub async fn storage(&self, key: &[u8], at: Option<H256>) -> Result<Option<Vec<u8>>, String> {
+		let mut params = vec![json!(hex(key))];
+		if let Some(at) = at {
+			params.push(json!(hex(at.as_bytes())));
+		}
+		let v = self.rpc("state_getStorage", params).await?;
 		match v.as_str() {
 			None => Ok(None),
 			Some(text) => unhex(text).map(Some),
@@ -90,27 +115,7 @@ impl Chain {
 		let spec = version["specVersion"].as_u64().ok_or("no specVersion")? as u32;
 		let tx_version =
 			version["transactionVersion"].as_u64().ok_or("no transactionVersion")? as u32;
-		let extension: TxExtension = (
-			frame_system::CheckNonZeroSender::new(),
-			frame_system::CheckSpecVersion::new(),
-			frame_system::CheckTxVersion::new(),
-			frame_system::CheckGenesis::new(),
-			frame_system::CheckEra::from(Era::Immortal),
-			frame_system::CheckNonce::from(nonce),
-			frame_system::CheckWeight::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::from(0),
-			frame_system::WeightReclaim::new(),
-		);
-		let implicit = ((), spec, tx_version, genesis, genesis, (), (), (), ());
-		let payload = SignedPayload::from_raw(call, extension, implicit);
-		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
-		let (call, extension, _) = payload.deconstruct();
-		let xt = UncheckedExtrinsic::new_signed(
-			call,
-			account.into(),
-			polkadot_sdk::sp_runtime::MultiSignature::Sr25519(signature),
-			extension,
-		);
+		let xt = signed_extrinsic(call, signer, nonce, genesis, spec, tx_version);
 		let hash = self.rpc("author_submitExtrinsic", vec![json!(hex(&xt.encode()))]).await?;
 		let text = hash.as_str().ok_or("author_submitExtrinsic: no hash")?;
 		Ok(H256::from_slice(&unhex(text)?))
@@ -129,6 +134,40 @@ impl Chain {
 		let fin = self.rpc("chain_getHeader", vec![fin]).await?;
 		Ok((number(&best)?, number(&fin)?))
 	}
+}
+
+/// `call` signed by `signer` as a wallet signs it: immortal, no tip, nonce `nonce`, for the
+/// chain of `genesis` at runtime `spec` / `tx_version`.
+pub fn signed_extrinsic(
+	call: RuntimeCall,
+	signer: &sr25519::Pair,
+	nonce: u32,
+	genesis: H256,
+	spec: u32,
+	tx_version: u32,
+) -> UncheckedExtrinsic {
+	let extension: TxExtension = (
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(Era::Immortal),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		frame_system::WeightReclaim::new(),
+	);
+	let implicit = ((), spec, tx_version, genesis, genesis, (), (), (), ());
+	let payload = SignedPayload::from_raw(call, extension, implicit);
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	let (call, extension, _) = payload.deconstruct();
+	let account: AccountId = signer.public().into();
+	UncheckedExtrinsic::new_signed(
+		call,
+		account.into(),
+		polkadot_sdk::sp_runtime::MultiSignature::Sr25519(signature),
+		extension,
+	)
 }
 
 /// Bytes of `0x`-prefixed hex.

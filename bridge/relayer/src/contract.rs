@@ -69,15 +69,18 @@ pub fn release_digest(
 	typed(chain_id, contract, keccak256((type_hash, nonce, recipient, amount, set_id).abi_encode()))
 }
 
-/// What set `set_id - 1` signs to install `signers` with `threshold` as set `set_id`.
+/// What set `set_id - 1` signs to install `signers` with `threshold` as set `set_id`, its own
+/// signatures counting from then on only for withdrawals below `cutoff`.
 pub fn rotate_digest(
 	chain_id: u64,
 	contract: Address,
 	set_id: u32,
 	signers: &[Address],
 	threshold: u16,
+	cutoff: u64,
 ) -> B256 {
-	let type_hash = keccak256("Rotate(uint32 setId,address[] signers,uint16 threshold)");
+	let type_hash =
+		keccak256("Rotate(uint32 setId,address[] signers,uint16 threshold,uint64 cutoff)");
 	let mut packed = Vec::with_capacity(32 * signers.len());
 	for s in signers {
 		packed.extend_from_slice(B256::left_padding_from(s.as_slice()).as_slice());
@@ -85,7 +88,7 @@ pub fn rotate_digest(
 	typed(
 		chain_id,
 		contract,
-		keccak256((type_hash, set_id, keccak256(packed), threshold).abi_encode()),
+		keccak256((type_hash, set_id, keccak256(packed), threshold, cutoff).abi_encode()),
 	)
 }
 

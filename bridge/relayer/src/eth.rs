@@ -197,8 +197,13 @@ impl Eth {
 
 	/// `eth_call` of `data` on `to` at the latest block.
 	pub async fn call(&self, to: Address, data: &[u8]) -> Result<Bytes, Error> {
+		self.call_at(to, data, Block::Latest).await
+	}
+
+	/// `eth_call` of `data` on `to` at `block`.
+	pub async fn call_at(&self, to: Address, data: &[u8], block: Block) -> Result<Bytes, Error> {
 		let tx = json!({"to": to.to_string(), "data": hex::encode_prefixed(data)});
-		bytes(&self.request("eth_call", vec![tx, Block::Latest.param()]).await?, "call output")
+		bytes(&self.request("eth_call", vec![tx, block.param()]).await?, "call output")
 	}
 
 	/// Sends a transaction from the node's unlocked account `from` (dev nodes: anvil) and

@@ -6,6 +6,7 @@
 //! numerstake-relayer deposit --contract 0x… --amount 10 --to 5Grw…      (dev: from an anvil account)
 //! numerstake-relayer withdraw --amount 5 --to 0x…                        (burns on the chain)
 //! numerstake-relayer release --contract 0x… --nonce 1                    (submits the proof)
+//! numerstake-relayer rotate --contract 0x… --set-id 1                    (submits a rotation)
 //! ```
 //!
 //! Keys come from a file (`--key-file`) or an environment variable, never from the command line,
@@ -81,6 +82,9 @@ enum Command {
 		/// The least deposit, NMR.
 		#[arg(long, default_value = "0.01")]
 		min_deposit: String,
+		/// The largest deposit, NMR (at most the chain's mint limit per period).
+		#[arg(long, default_value = "100000")]
+		max_deposit: String,
 		/// Test NMR for each other unlocked account.
 		#[arg(long, default_value = "100000")]
 		mint: String,
@@ -108,6 +112,17 @@ enum Command {
 		/// The Ethereum recipient.
 		#[arg(long)]
 		to: Address,
+	},
+	/// Submits the rotation into relayer set `set_id` (signed on the chain by the outgoing
+	/// set) to the contract, from an unlocked account of the Ethereum node. Rotations go in
+	/// order: the contract must be at set `set_id - 1`.
+	Rotate {
+		#[arg(long)]
+		contract: Address,
+		#[arg(long)]
+		set_id: u32,
+		#[arg(long, default_value_t = 0)]
+		account_index: usize,
 	},
 	/// Submits withdrawal `nonce`'s release proof (from the chain) to the contract, from an
 	/// unlocked account of the Ethereum node.
@@ -183,6 +198,7 @@ async fn main_result(cli: Cli) -> Result<(), String> {
 			window,
 			window_cap,
 			min_deposit,
+			max_deposit,
 			mint,
 		} => {
 			let eth = eth()?;
@@ -208,6 +224,7 @@ async fn main_result(cli: Cli) -> Result<(), String> {
 				window_: U256::from(window),
 				windowCap_: U256::from(planck(&window_cap)?),
 				minDeposit_: U256::from(planck(&min_deposit)?),
+				maxDeposit_: U256::from(planck(&max_deposit)?),
 			};
 			let code = [contract::bridge_bytecode(), constructor.abi_encode()].concat();
 			let receipt = eth
@@ -281,6 +298,36 @@ async fn main_result(cli: Cli) -> Result<(), String> {
 			let hash = chain.submit(call).await?;
 			let by = chain.account().map(|a| a.to_ss58check()).unwrap_or_default();
 			println!("withdrawal submitted ({hash:?}) by {by}");
+			Ok(())
+		},
+		Command::Rotate { contract, set_id, account_index } => {
+			let eth = eth()?;
+			let from = unlocked(&eth, account_index).await?;
+			let chain = Chain::connect(&cli.chain_url, None)?;
+			let at = chain.finalized_head().await?;
+			let rotation: Option<pallet_nmr_bridge::api::RotationProof> = chain
+				.call_api_at("NmrBridgeApi_rotation", &codec::Encode::encode(&set_id), Some(at))
+				.await?;
+			let r = rotation.ok_or(format!("the chain has no rotation into set {set_id}"))?;
+			if !r.complete {
+				return Err(format!(
+					"the rotation into set {set_id} lacks the outgoing set's signatures"
+				));
+			}
+			let call = NmrBridge::rotateCall {
+				signers: r.signers.iter().map(|a| Address::from_slice(a.as_bytes())).collect(),
+				threshold: r.threshold,
+				cutoff: r.cutoff,
+				signatures: r.signatures.into(),
+			};
+			let receipt = eth
+				.transact(from, Some(contract), &call.abi_encode())
+				.await
+				.map_err(|e| format!("rotate: {e}"))?;
+			println!(
+				"rotated the contract to set {set_id} in block {} (tx {})",
+				receipt.block_number, receipt.transaction_hash
+			);
 			Ok(())
 		},
 		Command::Release { contract, nonce, account_index } => {

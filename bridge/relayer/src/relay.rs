@@ -1,7 +1,9 @@
 //! The relayer's work, one step at a time: read the chain's bridge state, scan the contract's
 //! `Deposited` events in finalised Ethereum blocks, vote the next deposit to mint, sign
-//! withdrawals and rotations. Everything it signs it computes itself from the contract it was
-//! told to watch, so a node that serves wrong digests cannot make it sign them.
+//! withdrawals and rotations. It reads the chain at its finalised head only (a withdrawal on a
+//! fork that loses is never signed), and it recomputes every digest it signs from the contract
+//! it was told to watch. It trusts the numerstake node it talks to for the chain's finalised
+//! state: run it against a node you control.
 //!
 //! Progress survives restarts in a state file (JSON): the last finalised Ethereum block scanned
 //! and the deposits seen there but not yet minted on the chain. It is written (atomically)
@@ -14,7 +16,7 @@ use crate::{
 	eth::{Block, Eth},
 };
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::SolEvent;
+use alloy_sol_types::{SolCall, SolEvent};
 use codec::Encode;
 use numerstake_runtime::{AccountId, RuntimeCall};
 use pallet_nmr_bridge::{
@@ -39,6 +41,9 @@ const LOG_CHUNK: u64 = 2_000;
 const RESUBMIT_AFTER: Duration = Duration::from_secs(30);
 /// Most signatures per `submit_signatures` (the runtime's `MaxSignaturesPerCall`).
 const SIGNATURES_PER_CALL: usize = 32;
+/// Unsigned withdrawals read per runtime API call, and most signed per step.
+const WITHDRAWALS_PER_PAGE: u32 = 256;
+const MAX_SIGNATURES_PER_STEP: usize = 1_024;
 
 /// What the relayer watches and where it keeps its progress.
 #[derive(Clone, Debug)]
@@ -75,6 +80,8 @@ pub struct State {
 	pub scanned_to: u64,
 	/// Deposits seen and not yet minted, by nonce.
 	pub seen: BTreeMap<u64, Seen>,
+	/// The block of the last deposit known minted: where a rescan starts.
+	pub floor: u64,
 }
 
 impl State {
@@ -91,7 +98,7 @@ impl State {
 			})
 			.collect();
 		json!({"chain_id": self.chain_id, "contract": self.contract.to_string(),
-			"scanned_to": self.scanned_to, "seen": seen})
+			"scanned_to": self.scanned_to, "floor": self.floor, "seen": seen})
 	}
 
 	fn from_json(v: &Value) -> Result<Self, String> {
@@ -121,6 +128,7 @@ impl State {
 				.and_then(|t| t.parse().ok())
 				.ok_or_else(|| bad("contract"))?,
 			scanned_to: v["scanned_to"].as_u64().ok_or_else(|| bad("scanned_to"))?,
+			floor: v["floor"].as_u64().unwrap_or(0),
 			seen,
 		})
 	}
@@ -148,6 +156,7 @@ impl State {
 				contract: cfg.contract,
 				scanned_to: cfg.from_block.saturating_sub(1),
 				seen: BTreeMap::new(),
+				floor: cfg.from_block,
 			}),
 			Err(e) => Err(format!("state file {}: {e}", cfg.state.display())),
 		}
@@ -157,9 +166,14 @@ impl State {
 	pub fn save(&self, path: &PathBuf) -> Result<(), String> {
 		let tmp = path.with_extension("tmp");
 		let text = serde_json::to_vec_pretty(&self.to_json()).map_err(|e| e.to_string())?;
-		std::fs::write(&tmp, text)
-			.and_then(|()| std::fs::rename(&tmp, path))
-			.map_err(|e| format!("state file {}: {e}", path.display()))
+		let write = || -> std::io::Result<()> {
+			use std::io::Write;
+			let mut f = std::fs::File::create(&tmp)?;
+			f.write_all(&text)?;
+			f.sync_all()?;
+			std::fs::rename(&tmp, path)
+		};
+		write().map_err(|e| format!("state file {}: {e}", path.display()))
 	}
 }
 
@@ -261,8 +275,9 @@ impl Relayer {
 
 	/// One round of work.
 	pub async fn step(&mut self) -> Result<(), String> {
+		let at = self.chain.finalized_head().await?;
 		let status: BridgeStatus<AccountId, u128, u32> =
-			self.chain.call_api("NmrBridgeApi_status", &[]).await?;
+			self.chain.call_api_at("NmrBridgeApi_status", &[], Some(at)).await?;
 		let expected = EthereumContract {
 			chain_id: self.chain_id,
 			address: H160::from_slice(self.cfg.contract.as_slice()),
@@ -276,7 +291,7 @@ impl Relayer {
 		let me = self.account.clone();
 		let my_eth = H160::from_slice(self.key.address().as_slice());
 		// An outgoing relayer signs the rotation even when it is no longer in the set.
-		self.sign_rotation(my_eth).await?;
+		self.sign_rotation(status.set_id, my_eth, at).await?;
 		if status.paused {
 			self.tell("state", "the bridge is paused on the chain: waiting".into());
 			return Ok(());
@@ -300,8 +315,14 @@ impl Relayer {
 			Some(_) => {},
 		}
 		self.scan().await?;
+		let minted: Vec<u64> =
+			self.state.seen.range(..status.next_deposit).map(|(_, s)| s.block).collect();
+		if let Some(block) = minted.into_iter().max() {
+			self.state.floor = self.state.floor.max(block);
+		}
 		self.state.seen.retain(|n, _| *n >= status.next_deposit);
-		self.vote(&status).await?;
+		self.check_gap(status.next_deposit).await?;
+		self.vote(&status, at).await?;
 		if status.deferred.is_some() && self.due("mint-deferred".into()) {
 			self.tell(
 				"deferred",
@@ -315,7 +336,37 @@ impl Relayer {
 				self.tell("deferred", format!("deposit still deferred: {e}"));
 			}
 		}
-		self.sign_withdrawals(&status, my_eth).await
+		self.sign_withdrawals(&status, my_eth, at).await
+	}
+
+	/// If the contract (at its finalised block) has made deposit `next` but the relayer has
+	/// not seen it (an Ethereum node that answered `eth_getLogs` short), it scans again from
+	/// the block of the last deposit it knows was minted.
+	async fn check_gap(&mut self, next: u64) -> Result<(), String> {
+		if self.state.seen.contains_key(&next) {
+			return Ok(());
+		}
+		let out = self
+			.eth
+			.call_at(
+				self.cfg.contract,
+				&NmrBridge::depositNonceCall {}.abi_encode(),
+				Block::Finalized,
+			)
+			.await
+			.map_err(|e| e.to_string())?;
+		let made =
+			NmrBridge::depositNonceCall::abi_decode_returns(&out).map_err(|e| e.to_string())?;
+		let floor = self.state.floor.max(self.cfg.from_block);
+		if made >= next && self.state.scanned_to >= floor {
+			say(format!(
+				"the contract has made deposit {next} but no log of it was read: scanning again from block {floor}"
+			));
+			self.state.scanned_to = floor.saturating_sub(1);
+			self.state.save(&self.cfg.state)?;
+			self.scan().await?;
+		}
+		Ok(())
 	}
 
 	/// Reads `Deposited` events up to the finalised block.
@@ -372,7 +423,11 @@ impl Relayer {
 		})
 	}
 
-	async fn vote(&mut self, status: &BridgeStatus<AccountId, u128, u32>) -> Result<(), String> {
+	async fn vote(
+		&mut self,
+		status: &BridgeStatus<AccountId, u128, u32>,
+		at: H256,
+	) -> Result<(), String> {
 		let next = status.next_deposit;
 		let Some(seen) = self.state.seen.get(&next).cloned() else {
 			self.tell("vote", format!("waiting for deposit {next} in a finalised block"));
@@ -392,7 +447,7 @@ impl Relayer {
 		let key = map_key("NmrBridge", "DepositVotes", &self.account.clone());
 		let mine = self
 			.chain
-			.storage(&key)
+			.storage(&key, Some(at))
 			.await?
 			.and_then(|v| <(u64, H256) as codec::Decode>::decode(&mut &v[..]).ok());
 		if mine == Some((next, hash)) {
@@ -418,14 +473,31 @@ impl Relayer {
 		&mut self,
 		status: &BridgeStatus<AccountId, u128, u32>,
 		my_eth: H160,
+		at: H256,
 	) -> Result<(), String> {
-		let list: Vec<UnsignedWithdrawal<u128>> = self
-			.chain
-			.call_api("NmrBridgeApi_unsigned_withdrawals", &(None::<u64>, 256u32).encode())
-			.await?;
+		// Every withdrawal short of signatures, page by page; those queued under an older set
+		// and never completed are signed for the current set (the chain starts them anew).
+		let mut list: Vec<UnsignedWithdrawal<u128>> = Vec::new();
+		let mut after = None;
+		loop {
+			let page: Vec<UnsignedWithdrawal<u128>> = self
+				.chain
+				.call_api_at(
+					"NmrBridgeApi_unsigned_withdrawals",
+					&(after, WITHDRAWALS_PER_PAGE).encode(),
+					Some(at),
+				)
+				.await?;
+			let full = page.len() as u32 == WITHDRAWALS_PER_PAGE;
+			after = page.last().map(|w| w.nonce);
+			list.extend(page);
+			if !full || list.len() >= MAX_SIGNATURES_PER_STEP {
+				break;
+			}
+		}
 		let mut batch = Vec::new();
 		for w in list {
-			if w.set_id != status.set_id || w.signed.contains(&my_eth) {
+			if w.set_id == status.set_id && w.signed.contains(&my_eth) {
 				continue;
 			}
 			let recipient = Address::from_slice(w.recipient.as_bytes());
@@ -435,16 +507,16 @@ impl Relayer {
 				w.nonce,
 				recipient,
 				U256::from(w.amount),
-				w.set_id,
+				status.set_id,
 			);
-			if digest.0 != w.digest {
+			if w.set_id == status.set_id && digest.0 != w.digest {
 				say(format!(
 					"withdrawal {}: the chain's release digest is not the contract's; not signing",
 					w.nonce
 				));
 				continue;
 			}
-			if self.due(format!("sign:{}:{}", w.nonce, w.set_id)) {
+			if self.due(format!("sign:{}:{}", w.nonce, status.set_id)) {
 				batch.push((w.nonce, self.key.sign(digest), w.amount, recipient));
 			}
 		}
@@ -465,9 +537,9 @@ impl Relayer {
 		Ok(())
 	}
 
-	async fn sign_rotation(&mut self, my_eth: H160) -> Result<(), String> {
+	async fn sign_rotation(&mut self, set_id: u32, my_eth: H160, at: H256) -> Result<(), String> {
 		let rotation: Option<RotationProof> =
-			self.chain.call_api("NmrBridgeApi_pending_rotation", &[]).await?;
+			self.chain.call_api_at("NmrBridgeApi_rotation", &set_id.encode(), Some(at)).await?;
 		let Some(r) = rotation else { return Ok(()) };
 		if r.complete || !r.outgoing.contains(&my_eth) {
 			return Ok(());
@@ -480,6 +552,7 @@ impl Relayer {
 			r.set_id,
 			&signers,
 			r.threshold,
+			r.cutoff,
 		);
 		if digest.0 != r.digest {
 			say(format!(
@@ -497,7 +570,10 @@ impl Relayer {
 			let signature = self.key.sign(digest);
 			self.submit(
 				format!("signature of the rotation to set {}", r.set_id),
-				RuntimeCall::NmrBridge(pallet_nmr_bridge::Call::sign_rotation { signature }),
+				RuntimeCall::NmrBridge(pallet_nmr_bridge::Call::sign_rotation {
+					set_id: r.set_id,
+					signature,
+				}),
 			)
 			.await;
 		}

@@ -58,6 +58,7 @@ async fn world(cap: u128) -> World {
 		window_: U256::from(WINDOW),
 		windowCap_: nmr(cap),
 		minDeposit_: U256::from(NMR / 100),
+		maxDeposit_: nmr(500),
 	};
 	let code = [contract::bridge_bytecode(), constructor.abi_encode()].concat();
 	let bridge = eth.transact(guardian, None, &code).await.unwrap().contract_address.unwrap();
@@ -250,6 +251,9 @@ async fn deposits_lock_nmr_for_a_numerstake_account_and_the_token_keeps_nmrs_app
 	reverts_with::<NmrBridge::ZeroRecipient>(
 		w.send(alice, bridge, deposit(nmr(1), B256::ZERO)).await,
 	);
+	reverts_with::<NmrBridge::AboveMaximum>(
+		w.send(alice, bridge, deposit(nmr(501), recipient)).await,
+	);
 	// More than the allowance: the token refuses the transfer.
 	reverts_with::<NmrBridge::TokenTransferFailed>(
 		w.send(alice, bridge, deposit(nmr(1), recipient)).await,
@@ -394,14 +398,20 @@ async fn rotation_takes_the_current_threshold_and_old_sets_releases_stay_valid_f
 	let old_2 = w.sign(&[0, 2], w.release_digest(2, bob, nmr(10), 0));
 
 	let next: Vec<Address> = w.relayers[1..].iter().map(Signer::address).collect();
-	let digest = contract::rotate_digest(w.chain_id, bridge, 1, &next, 2);
+	// Set 0's signatures keep counting for withdrawals 1 and 2 only (cutoff 3).
+	let digest = contract::rotate_digest(w.chain_id, bridge, 1, &next, 2, 3);
 	assert_eq!(
-		w.view(bridge, NmrBridge::rotateDigestCall { signers: next.clone(), threshold: 2 }).await,
+		w.view(
+			bridge,
+			NmrBridge::rotateDigestCall { signers: next.clone(), threshold: 2, cutoff: 3 }
+		)
+		.await,
 		digest
 	);
 	let rotate = |signers: Vec<Address>, threshold: u16, signatures: Bytes| NmrBridge::rotateCall {
 		signers,
 		threshold,
+		cutoff: 3,
 		signatures,
 	};
 	reverts_with::<NmrBridge::BelowThreshold>(
@@ -412,7 +422,7 @@ async fn rotation_takes_the_current_threshold_and_old_sets_releases_stay_valid_f
 		w.send(bob, bridge, rotate(next.clone(), 2, w.sign(&[2, 3], digest))).await,
 	);
 	// A threshold that is not a majority (or under the minimum of two) is refused.
-	let weak = contract::rotate_digest(w.chain_id, bridge, 1, &next, 1);
+	let weak = contract::rotate_digest(w.chain_id, bridge, 1, &next, 1, 3);
 	reverts_with::<NmrBridge::BadSignerSet>(
 		w.send(bob, bridge, rotate(next.clone(), 1, w.sign(&[0, 1], weak))).await,
 	);
@@ -423,6 +433,10 @@ async fn rotation_takes_the_current_threshold_and_old_sets_releases_stay_valid_f
 	// The rotation's signatures do not rotate again.
 	reverts_with::<NmrBridge::NotASigner>(
 		w.send(bob, bridge, rotate(next, 2, w.sign(&[0, 1], digest))).await,
+	);
+	// The retired set cannot sign a withdrawal queued after the rotation, even in the grace.
+	reverts_with::<NmrBridge::AfterCutoff>(
+		w.release(3, bob, nmr(10), 0, w.sign(&[0, 1], w.release_digest(3, bob, nmr(10), 0))).await,
 	);
 
 	// Within the grace, set 0's release pays; after it, set 0's releases are refused and the

@@ -24,15 +24,16 @@ proptest! {
 		set_id in any::<u32>(),
 		signers in proptest::collection::vec(any::<[u8; 20]>(), 1..8),
 		threshold in any::<u16>(),
+		cutoff in any::<u64>(),
 	) {
 		let (c, r) = (Address::from(contract_bytes), Address::from(recipient_bytes));
 		let ours = contract::release_digest(chain_id, c, nonce, r, U256::from(amount), set_id);
 		let chain = eth::release_digest(chain_id, &h160(c), nonce, &h160(r), amount, set_id);
 		prop_assert_eq!(ours.0, chain);
 		let signers: Vec<Address> = signers.into_iter().map(Address::from).collect();
-		let ours = contract::rotate_digest(chain_id, c, set_id, &signers, threshold);
+		let ours = contract::rotate_digest(chain_id, c, set_id, &signers, threshold, cutoff);
 		let h: Vec<H160> = signers.iter().map(|a| h160(*a)).collect();
-		prop_assert_eq!(ours.0, eth::rotate_digest(chain_id, &h160(c), set_id, &h, threshold));
+		prop_assert_eq!(ours.0, eth::rotate_digest(chain_id, &h160(c), set_id, &h, threshold, cutoff));
 	}
 
 	#[test]

@@ -3,12 +3,10 @@
 
 use super::Node;
 use codec::Encode;
-use numerstake_runtime::{RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION};
+use numerstake_runtime::{RuntimeCall, VERSION};
 use polkadot_sdk::{
-	frame_system, pallet_transaction_payment,
 	sp_core::{crypto::Ss58Codec, H256},
 	sp_keyring::Sr25519Keyring,
-	sp_runtime::generic::Era,
 };
 use serde_json::json;
 
@@ -35,23 +33,14 @@ pub fn submit(node: &Node, signer: Sr25519Keyring, call: RuntimeCall) -> Result<
 		.ok_or("no nonce")? as u32;
 	let genesis = node.rpc("chain_getBlockHash", json!([0]))?;
 	let genesis = H256::from_slice(&unhex(genesis.as_str().ok_or("no genesis hash")?)?);
-	let extension: TxExtension = (
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-		frame_system::WeightReclaim::new(),
+	let xt = numerstake_relayer::chain::signed_extrinsic(
+		call,
+		&signer.pair(),
+		nonce,
+		genesis,
+		VERSION.spec_version,
+		VERSION.transaction_version,
 	);
-	let implicit =
-		((), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), ());
-	let payload = SignedPayload::from_raw(call, extension, implicit);
-	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
-	let (call, extension, _) = payload.deconstruct();
-	let xt = UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), extension);
 	let hash = node.rpc("author_submitExtrinsic", json!([hex(&xt.encode())]))?;
 	Ok(hash.as_str().unwrap_or_default().to_string())
 }

@@ -152,6 +152,18 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// A pending claim as the oracle sees it.
+	fn claim_view(model: &ModelId) -> Option<PendingClaim<T::AccountId>> {
+		use polkadot_sdk::sp_runtime::SaturatedConversion;
+		let m = Models::<T>::get(model).filter(|m| m.status == ModelStatus::Pending)?;
+		Some(PendingClaim {
+			model: *model,
+			claimant: m.owner,
+			name: m.name.into_inner(),
+			expires_at: m.claim_expires_at.saturated_into::<u64>(),
+		})
+	}
+
 	/// Removes a lapsed claim and returns its deposit.
 	pub(crate) fn lapse_claim(model: &ModelId, info: ModelInfoOf<T>) -> DispatchResult {
 		T::Currency::release(
@@ -504,15 +516,14 @@ impl<T: Config> OwnershipAttestation<T::AccountId> for Pallet<T> {
 			None => PendingClaims::<T>::iter(),
 		};
 		iter.filter(|(_, expires)| *expires >= now)
-			.filter_map(|(model, _)| {
-				Models::<T>::get(model).map(|m| PendingClaim {
-					model,
-					claimant: m.owner,
-					name: m.name.into_inner(),
-				})
-			})
+			.filter_map(|(model, _)| Self::claim_view(&model))
 			.take(limit as usize)
 			.collect()
+	}
+
+	fn pending_claim(model: &ModelId) -> Option<PendingClaim<T::AccountId>> {
+		let expires = PendingClaims::<T>::get(model)?;
+		(expires >= Self::now()).then(|| Self::claim_view(model)).flatten()
 	}
 
 	fn attest_ownership(model: &ModelId, claimant: &T::AccountId) -> DispatchResult {

@@ -632,14 +632,16 @@ pub mod pallet {
 			Self::set_status(&model, ModelStatus::Retiring)
 		}
 
-		/// Removes a pending, verified-but-unused, or retiring model once no delegation, exit
-		/// pot or unsettled fee refers to it; releases the deposit and any consistency bond
-		/// (nobody is left to grief it). Its terms and versions are deleted; its consistency
-		/// record stays with the model id.
+		/// Removes a verified-but-unused or retiring model once no delegation, exit pot or
+		/// unsettled fee refers to it; releases the deposit and any consistency bond (nobody
+		/// is left to grief it). Its terms and versions are deleted; its consistency record
+		/// stays with the model id. A pending claim cannot be withdrawn: it ends by lapsing
+		/// (`expire_claim`), verification or the oracle's refutation, so that a squatter
+		/// cannot swap claims under the oracle's checks.
 		///
 		/// ### Errors
-		/// `UnknownModel`, `NotOwner`, `InvalidStatus` (active models retire first),
-		/// `HasObligations`.
+		/// `UnknownModel`, `NotOwner`, `ClaimPending`, `InvalidStatus` (active models retire
+		/// first), `HasObligations`.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::deregister_model(T::MaxTermsVersions::get()))]
 		pub fn deregister_model(
@@ -648,11 +650,9 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let info = Self::owned_model(&who, &model)?;
+			ensure!(info.status != ModelStatus::Pending, Error::<T>::ClaimPending);
 			ensure!(
-				matches!(
-					info.status,
-					ModelStatus::Pending | ModelStatus::Verified | ModelStatus::Retiring
-				),
+				matches!(info.status, ModelStatus::Verified | ModelStatus::Retiring),
 				Error::<T>::InvalidStatus
 			);
 			ensure!(!T::Delegations::has_obligations(&model), Error::<T>::HasObligations);

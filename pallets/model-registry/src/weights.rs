@@ -25,7 +25,7 @@
 // --template
 // scripts/weight-template.hbs
 // --output
-// /work/weights-model-registry.rs
+// pallets/model-registry/src/weights.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens, unused_imports, missing_docs)]
@@ -75,8 +75,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::OwnerModels` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
 		// Proof size: measured `1084`, estimated `6218`
-		// Minimum execution time: 142_050_000 picoseconds.
-		Weight::from_parts(148_199_000, 6218)
+		// Minimum execution time: 144_324_000 picoseconds.
+		Weight::from_parts(161_750_000, 6218)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -92,8 +92,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3264), added: 5739, mode: `MaxEncodedLen`)
 	fn set_terms() -> Weight {
 		// Proof size: measured `2816`, estimated `7624`
-		// Minimum execution time: 49_984_000 picoseconds.
-		Weight::from_parts(53_950_000, 7624)
+		// Minimum execution time: 50_325_000 picoseconds.
+		Weight::from_parts(54_792_000, 7624)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -105,8 +105,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Versions` (`max_values`: None, `max_size`: Some(9582), added: 12057, mode: `MaxEncodedLen`)
 	fn commit_version() -> Weight {
 		// Proof size: measured `10237`, estimated `13047`
-		// Minimum execution time: 44_606_000 picoseconds.
-		Weight::from_parts(50_415_000, 13047)
+		// Minimum execution time: 44_756_000 picoseconds.
+		Weight::from_parts(50_775_000, 13047)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -120,8 +120,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn post_consistency_bond() -> Weight {
 		// Proof size: measured `752`, estimated `3628`
-		// Minimum execution time: 68_732_000 picoseconds.
-		Weight::from_parts(112_798_000, 3628)
+		// Minimum execution time: 69_312_000 picoseconds.
+		Weight::from_parts(73_328_000, 3628)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -131,8 +131,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::ConsistencyBonds` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
 	fn request_bond_withdrawal() -> Weight {
 		// Proof size: measured `470`, estimated `3628`
-		// Minimum execution time: 20_140_000 picoseconds.
-		Weight::from_parts(23_885_000, 3628)
+		// Minimum execution time: 19_710_000 picoseconds.
+		Weight::from_parts(22_023_000, 3628)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -146,8 +146,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn withdraw_consistency_bond() -> Weight {
 		// Proof size: measured `773`, estimated `3628`
-		// Minimum execution time: 61_071_000 picoseconds.
-		Weight::from_parts(70_745_000, 3628)
+		// Minimum execution time: 61_972_000 picoseconds.
+		Weight::from_parts(65_507_000, 3628)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -161,21 +161,23 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Burned` (r:1 w:1)
+	/// Proof: `ModelRegistry::Burned` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Records` (r:1 w:1)
 	/// Proof: `ModelRegistry::Records` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	fn grief() -> Weight {
 		// Proof size: measured `1235`, estimated `6448`
-		// Minimum execution time: 88_862_000 picoseconds.
-		Weight::from_parts(112_086_000, 6448)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Minimum execution time: 90_945_000 picoseconds.
+		Weight::from_parts(96_002_000, 6448)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(163), added: 2638, mode: `MaxEncodedLen`)
 	fn retire_model() -> Weight {
 		// Proof size: measured `395`, estimated `3628`
-		// Minimum execution time: 16_785_000 picoseconds.
-		Weight::from_parts(21_632_000, 3628)
+		// Minimum execution time: 16_344_000 picoseconds.
+		Weight::from_parts(17_826_000, 3628)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -200,10 +202,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[0, 16]`.
 	fn deregister_model(v: u32, ) -> Weight {
 		// Proof size: measured `884 + v * (47 ±0)`, estimated `6729 + v * (3317 ±0)`
-		// Minimum execution time: 111_465_000 picoseconds.
-		Weight::from_parts(132_412_918, 6729)
-			// Standard error: 49_763
-			.saturating_add(Weight::from_parts(1_702_085, 0).saturating_mul(v.into()))
+		// Minimum execution time: 114_380_000 picoseconds.
+		Weight::from_parts(120_039_641, 6729)
+			// Standard error: 5_308
+			.saturating_add(Weight::from_parts(1_454_321, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -224,8 +226,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::OwnerModels` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn expire_claim() -> Weight {
 		// Proof size: measured `756`, estimated `3628`
-		// Minimum execution time: 65_828_000 picoseconds.
-		Weight::from_parts(74_620_000, 3628)
+		// Minimum execution time: 66_859_000 picoseconds.
+		Weight::from_parts(70_645_000, 3628)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -233,8 +235,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(163), added: 2638, mode: `MaxEncodedLen`)
 	fn suspend_model() -> Weight {
 		// Proof size: measured `395`, estimated `3628`
-		// Minimum execution time: 16_074_000 picoseconds.
-		Weight::from_parts(18_558_000, 3628)
+		// Minimum execution time: 16_174_000 picoseconds.
+		Weight::from_parts(17_646_000, 3628)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -244,8 +246,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakeDelegation::Pools` (`max_values`: None, `max_size`: Some(3264), added: 5739, mode: `MaxEncodedLen`)
 	fn resume_model() -> Weight {
 		// Proof size: measured `508`, estimated `6729`
-		// Minimum execution time: 20_650_000 picoseconds.
-		Weight::from_parts(28_192_000, 6729)
+		// Minimum execution time: 21_091_000 picoseconds.
+		Weight::from_parts(22_824_000, 6729)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -254,48 +256,48 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(148_199_000, 6218)
+		Weight::from_parts(161_750_000, 6218)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn set_terms() -> Weight {
-		Weight::from_parts(53_950_000, 7624)
+		Weight::from_parts(54_792_000, 7624)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_version() -> Weight {
-		Weight::from_parts(50_415_000, 13047)
+		Weight::from_parts(50_775_000, 13047)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn post_consistency_bond() -> Weight {
-		Weight::from_parts(112_798_000, 3628)
+		Weight::from_parts(73_328_000, 3628)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn request_bond_withdrawal() -> Weight {
-		Weight::from_parts(23_885_000, 3628)
+		Weight::from_parts(22_023_000, 3628)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_consistency_bond() -> Weight {
-		Weight::from_parts(70_745_000, 3628)
+		Weight::from_parts(65_507_000, 3628)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn grief() -> Weight {
-		Weight::from_parts(112_086_000, 6448)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(96_002_000, 6448)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn retire_model() -> Weight {
-		Weight::from_parts(21_632_000, 3628)
+		Weight::from_parts(17_826_000, 3628)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn deregister_model(v: u32, ) -> Weight {
-		Weight::from_parts(132_412_918, 6729)
-			.saturating_add(Weight::from_parts(1_702_085, 0).saturating_mul(v.into()))
+		Weight::from_parts(120_039_641, 6729)
+			.saturating_add(Weight::from_parts(1_454_321, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
@@ -303,17 +305,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3317).saturating_mul(v.into()))
 	}
 	fn expire_claim() -> Weight {
-		Weight::from_parts(74_620_000, 3628)
+		Weight::from_parts(70_645_000, 3628)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn suspend_model() -> Weight {
-		Weight::from_parts(18_558_000, 3628)
+		Weight::from_parts(17_646_000, 3628)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn resume_model() -> Weight {
-		Weight::from_parts(28_192_000, 6729)
+		Weight::from_parts(22_824_000, 6729)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

@@ -35,6 +35,8 @@ pub struct RotationProof {
 	pub threshold: u16,
 	/// The outgoing set, ascending.
 	pub outgoing: Vec<H160>,
+	/// The first withdrawal nonce the outgoing set's signatures no longer release.
+	pub cutoff: u64,
 	/// The digest the outgoing set signs.
 	pub digest: [u8; 32],
 	/// The signatures, concatenated in the contract's order.
@@ -57,8 +59,9 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn withdrawal_proof(nonce: u64) -> Option<ReleaseProof<Balance>>;
 		/// Withdrawals the current set has not signed enough, after `after`, at most `limit`.
 		fn unsigned_withdrawals(after: Option<u64>, limit: u32) -> Vec<UnsignedWithdrawal<Balance>>;
-		/// The rotation waiting for the outgoing set's signatures (or complete, to submit).
-		fn pending_rotation() -> Option<RotationProof>;
+		/// The rotation into set `set_id` (the current set's id: the latest), with the outgoing
+		/// set's signatures so far; submitted to the contract in order of set id.
+		fn rotation(set_id: u32) -> Option<RotationProof>;
 	}
 }
 
@@ -84,15 +87,16 @@ impl<T: crate::Config> crate::Pallet<T> {
 			.collect()
 	}
 
-	/// [`NmrBridgeApi::pending_rotation`].
-	pub fn pending_rotation() -> Option<RotationProof> {
-		let r = crate::PendingRotation::<T>::get()?;
+	/// [`NmrBridgeApi::rotation`].
+	pub fn rotation(set_id: u32) -> Option<RotationProof> {
+		let r = crate::Rotations::<T>::get(set_id)?;
 		let digest = Self::rotation_digest(&r)?;
 		Some(RotationProof {
 			set_id: r.set_id,
 			signers: r.signers.to_vec(),
 			threshold: r.threshold,
 			outgoing: r.outgoing.to_vec(),
+			cutoff: r.cutoff,
 			digest,
 			signatures: r.signatures.iter().flat_map(|(_, s)| s.iter().copied()).collect(),
 			complete: r.signatures.len() >= usize::from(r.outgoing_threshold),

@@ -102,7 +102,7 @@ mod benches {
 	use super::*;
 
 	#[benchmark]
-	fn vote_deposit(r: Linear<2, { T::MaxRelayers::get() }>) {
+	fn vote_deposit(r: Linear<3, { T::MaxRelayers::get() }>) {
 		let (accounts, _) = setup::<T>(r);
 		let threshold = (r / 2 + 1) as usize;
 		let real = deposit::<T>(1, 10 * NMR);
@@ -137,19 +137,29 @@ mod benches {
 
 	#[benchmark]
 	fn submit_signatures(n: Linear<1, { T::MaxSignaturesPerCall::get() }>) {
-		let (accounts, public) = setup::<T>(3);
-		Threshold::<T>::put(2);
+		// A full set; each withdrawal has an incomplete proof of the previous set (the reset
+		// path) and, after it, this signature is one of the new set's.
+		let (accounts, public) = setup::<T>(T::MaxRelayers::get());
+		SetThresholds::<T>::insert(0, Threshold::<T>::get());
 		let user: T::AccountId = account("user", 0, 0);
-		let mut sigs = Vec::new();
+		let mut nonces = Vec::new();
 		for _ in 0..n {
 			let nonce = withdrawal::<T>(&user);
-			// Another relayer signed already: this signature completes the proof.
 			Withdrawals::<T>::mutate(nonce, |w| {
 				if let Some(w) = w {
-					let _ = w.signatures.try_push((address(2), [1; 65]));
+					for i in 0..Threshold::<T>::get().saturating_sub(1) {
+						let _ = w.signatures.try_push((address(100 + u64::from(i)), [1; 65]));
+					}
 				}
 			});
-			let w = Withdrawals::<T>::get(nonce).expect("queued");
+			nonces.push(nonce);
+		}
+		SetId::<T>::put(1);
+		SetThresholds::<T>::insert(1, Threshold::<T>::get());
+		let mut sigs = Vec::new();
+		for nonce in nonces {
+			let mut w = Withdrawals::<T>::get(nonce).expect("queued");
+			w.set_id = 1;
 			let digest = Bridge::<T>::release_digest(nonce, &w).expect("contract set");
 			sigs.push((nonce, sign(&public, &digest)));
 		}
@@ -158,35 +168,44 @@ mod benches {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(relayer), BoundedVec::truncate_from(sigs));
 
-		assert_eq!(Unsigned::<T>::iter().count(), 0);
+		assert!(Withdrawals::<T>::iter_values().all(|w| w.set_id == 1 && w.signatures.len() == 1));
 	}
 
 	#[benchmark]
 	fn sign_rotation() {
 		let (_, public) = setup::<T>(T::MaxRelayers::get());
 		let outgoing: Vec<H160> = Relayers::<T>::get().iter().map(|r| r.eth).collect();
+		let threshold = Threshold::<T>::get() as u16;
+		// All but one of the outgoing threshold signed (with addresses that sort after the
+		// key's, so the insertion shifts them all).
 		let mut signatures = BoundedVec::new();
-		let _ = signatures.try_push((address(2), [1; 65]));
-		PendingRotation::<T>::put(Rotation {
-			set_id: 1,
-			signers: BoundedVec::truncate_from(outgoing.clone()),
-			threshold: 2,
-			outgoing: BoundedVec::truncate_from(outgoing),
-			outgoing_threshold: 2,
-			signatures,
-		});
+		for i in 0..threshold.saturating_sub(1) {
+			let _ = signatures.try_push((H160::repeat_byte(0xf0 + i as u8), [1; 65]));
+		}
+		Rotations::<T>::insert(
+			1,
+			Rotation {
+				set_id: 1,
+				signers: BoundedVec::truncate_from(outgoing.clone()),
+				threshold,
+				outgoing: BoundedVec::truncate_from(outgoing),
+				outgoing_threshold: threshold,
+				cutoff: 1,
+				signatures,
+			},
+		);
 		let digest =
-			Bridge::<T>::rotation_digest(&PendingRotation::<T>::get().expect("set")).expect("c");
+			Bridge::<T>::rotation_digest(&Rotations::<T>::get(1).expect("set")).expect("c");
 		let caller: T::AccountId = account("anyone", 0, 0);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), sign(&public, &digest));
+		_(RawOrigin::Signed(caller), 1, sign(&public, &digest));
 
-		assert!(Bridge::<T>::pending_rotation().is_some_and(|r| r.complete));
+		assert!(Bridge::<T>::rotation(1).is_some_and(|r| r.complete));
 	}
 
 	#[benchmark]
-	fn set_relayers(r: Linear<1, { T::MaxRelayers::get() }>) -> Result<(), BenchmarkError> {
+	fn set_relayers(r: Linear<3, { T::MaxRelayers::get() }>) -> Result<(), BenchmarkError> {
 		let max = T::MaxRelayers::get();
 		let (accounts, _) = setup::<T>(max);
 		// Every outgoing relayer has a pending vote and a dissent count.
@@ -303,14 +322,20 @@ mod benches {
 
 	#[benchmark]
 	fn request_resign() {
-		setup::<T>(3);
+		setup::<T>(T::MaxRelayers::get());
 		let user: T::AccountId = account("user", 0, 0);
 		let nonce = withdrawal::<T>(&user);
+		Withdrawals::<T>::mutate(nonce, |w| {
+			if let Some(w) = w {
+				for i in 0..T::MaxRelayers::get() {
+					let _ = w.signatures.try_push((address(100 + u64::from(i)), [1; 65]));
+				}
+			}
+		});
 		SetId::<T>::put(1);
-		let caller: T::AccountId = account("anyone", 0, 0);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), nonce);
+		_(RawOrigin::Signed(user), nonce);
 
 		assert_eq!(Withdrawals::<T>::get(nonce).map(|w| w.set_id), Some(1));
 	}

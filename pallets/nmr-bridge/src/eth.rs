@@ -81,15 +81,18 @@ pub fn release_digest(
 }
 
 /// What set `set_id - 1` signs to install `signers` (ascending) with `threshold` as set
-/// `set_id`: the contract's `rotateDigest`.
+/// `set_id`, its own signatures counting from then on only for withdrawals below `cutoff`: the
+/// contract's `rotateDigest`.
 pub fn rotate_digest(
 	chain_id: u64,
 	contract: &H160,
 	set_id: u32,
 	signers: &[H160],
 	threshold: u16,
+	cutoff: u64,
 ) -> [u8; 32] {
-	let type_hash = keccak_256(b"Rotate(uint32 setId,address[] signers,uint16 threshold)");
+	let type_hash =
+		keccak_256(b"Rotate(uint32 setId,address[] signers,uint16 threshold,uint64 cutoff)");
 	let words: alloc::vec::Vec<[u8; 32]> = signers.iter().map(word_address).collect();
 	typed(
 		chain_id,
@@ -99,6 +102,7 @@ pub fn rotate_digest(
 			word_u64(set_id.into()),
 			hash_words(&words),
 			word_u64(threshold.into()),
+			word_u64(cutoff),
 		]),
 	)
 }

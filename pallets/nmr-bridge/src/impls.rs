@@ -25,11 +25,13 @@ impl<T: Config> Pallet<T> {
 		threshold: u32,
 	) -> Result<RelayersOf<T>, Error<T>> {
 		let n = relayers.len() as u32;
+		// A majority, at least the minimum, and (with more than one relayer) fewer than all, so
+		// that one relayer can neither mint alone nor halt the bridge by withholding its vote.
 		ensure!(
 			n > 0
 				&& threshold >= MinThreshold::<T>::get().max(1)
-				&& threshold <= n
-				&& threshold.saturating_mul(2) > n,
+				&& threshold.saturating_mul(2) > n
+				&& (threshold < n || n == 1),
 			Error::<T>::InvalidRelayerSet
 		);
 		let mut set: Vec<Relayer<T::AccountId>> = relayers
@@ -237,7 +239,11 @@ impl<T: Config> Pallet<T> {
 		for (nonce, signature) in signatures {
 			let mut w = Withdrawals::<T>::get(nonce).ok_or(Error::<T>::UnknownWithdrawal)?;
 			if w.set_id != set_id {
-				// Signatures of an older set: the current set signs anew.
+				// An older set's proof: if it was never completed, the current set signs anew;
+				// a complete one stays (the contract honours it for a while) until its owner
+				// asks for a new one.
+				let old_threshold = SetThresholds::<T>::get(w.set_id).unwrap_or(u32::MAX);
+				ensure!((w.signatures.len() as u32) < old_threshold, Error::<T>::ProofComplete);
 				w.set_id = set_id;
 				w.signatures = BoundedVec::new();
 			}
@@ -281,11 +287,12 @@ impl<T: Config> Pallet<T> {
 			rotation.set_id,
 			&rotation.signers,
 			rotation.threshold,
+			rotation.cutoff,
 		))
 	}
 
-	pub(crate) fn do_sign_rotation(signature: EthSignature) -> DispatchResult {
-		let mut rotation = PendingRotation::<T>::get().ok_or(Error::<T>::NoRotation)?;
+	pub(crate) fn do_sign_rotation(set_id: u32, signature: EthSignature) -> DispatchResult {
+		let mut rotation = Rotations::<T>::get(set_id).ok_or(Error::<T>::UnknownRotation)?;
 		let digest = Self::rotation_digest(&rotation).ok_or(Error::<T>::NoContract)?;
 		let signer = eth::signer(&digest, &signature).ok_or(Error::<T>::BadSignature)?;
 		ensure!(rotation.outgoing.binary_search(&signer).is_ok(), Error::<T>::WrongSigner);
@@ -298,9 +305,8 @@ impl<T: Config> Pallet<T> {
 			.try_insert(at, (signer, signature))
 			.map_err(|_| Error::<T>::InvalidRelayerSet)?;
 		let count = rotation.signatures.len() as u32;
-		let set_id = rotation.set_id;
 		let ready = count == u32::from(rotation.outgoing_threshold);
-		PendingRotation::<T>::put(rotation);
+		Rotations::<T>::insert(set_id, rotation);
 		Self::deposit_event(Event::RotationSigned { set_id, signer, count });
 		if ready {
 			Self::deposit_event(Event::RotationReady { set_id });
@@ -308,9 +314,9 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Whether the pending rotation (if any) has the outgoing set's threshold.
+	/// Whether the rotation into the current set (if any) has the outgoing set's threshold.
 	fn rotation_signed() -> bool {
-		PendingRotation::<T>::get()
+		Rotations::<T>::get(SetId::<T>::get())
 			.is_none_or(|r| r.signatures.len() >= usize::from(r.outgoing_threshold))
 	}
 
@@ -331,16 +337,23 @@ impl<T: Config> Pallet<T> {
 				Dissents::<T>::remove(&r.account);
 			}
 		}
-		let set_id = SetId::<T>::get().saturating_add(1);
+		// The contract's set 0 is the set installed when it is configured: only later sets
+		// are rotations the contract must be told of.
+		let mut set_id = SetId::<T>::get();
 		if Contract::<T>::get().is_some() && !old.is_empty() {
-			PendingRotation::<T>::put(Rotation {
+			set_id = set_id.saturating_add(1);
+			Rotations::<T>::insert(
 				set_id,
-				signers: BoundedVec::truncate_from(set.iter().map(|r| r.eth).collect()),
-				threshold: u16::try_from(threshold).unwrap_or(u16::MAX),
-				outgoing: BoundedVec::truncate_from(old.iter().map(|r| r.eth).collect()),
-				outgoing_threshold: u16::try_from(old_threshold).unwrap_or(u16::MAX),
-				signatures: BoundedVec::new(),
-			});
+				Rotation {
+					set_id,
+					signers: BoundedVec::truncate_from(set.iter().map(|r| r.eth).collect()),
+					threshold: u16::try_from(threshold).unwrap_or(u16::MAX),
+					outgoing: BoundedVec::truncate_from(old.iter().map(|r| r.eth).collect()),
+					outgoing_threshold: u16::try_from(old_threshold).unwrap_or(u16::MAX),
+					cutoff: NextWithdrawal::<T>::get(),
+					signatures: BoundedVec::new(),
+				},
+			);
 		}
 		let count = set.len() as u32;
 		Relayers::<T>::put(set);

@@ -19,9 +19,10 @@
 //! and submits it to the contract's `release`.
 //!
 //! **Limits.** Per period, minting and burning are capped ([`Limits`]); a deposit over the mint
-//! cap waits for the next period ([`Pallet::mint_deferred`]), and a deposit larger than a whole
-//! period's cap mints alone at the start of one, so nothing is locked for ever. A guardian may
-//! pause the bridge; only governance resumes it.
+//! cap waits for the next period ([`Pallet::mint_deferred`]). The contract's largest deposit must
+//! not exceed the mint cap (a larger one waits until governance raises the cap, which bounds what
+//! even a corrupted quorum can mint per period). A guardian may pause the bridge; only
+//! governance resumes it.
 //!
 //! **The set.** [`Pallet::set_relayers`] installs a new set (more than half and at least
 //! [`MinThreshold`] must agree: two on live chains, one allowed on dev chains) and queues the
@@ -92,7 +93,6 @@ pub mod pallet {
 		},
 		frame_system::pallet_prelude::*,
 		sp_core::{H160, H256},
-		sp_runtime::traits::Zero,
 	};
 
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -207,9 +207,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type SetThresholds<T: Config> = StorageMap<_, Twox64Concat, u32, u32, OptionQuery>;
 
-	/// The rotation the outgoing set must sign for the contract.
+	/// The rotations into each set (by the incoming set's id), with the outgoing set's
+	/// signatures: the contract takes them in order, so none is ever overwritten.
 	#[pallet::storage]
-	pub type PendingRotation<T: Config> = StorageValue<_, RotationOf<T>, OptionQuery>;
+	pub type Rotations<T: Config> = StorageMap<_, Twox64Concat, u32, RotationOf<T>, OptionQuery>;
 
 	/// Total issuance when the chain began.
 	#[pallet::storage]
@@ -360,8 +361,6 @@ pub mod pallet {
 		WrongSigner,
 		/// This signer signed already.
 		AlreadySigned,
-		/// No rotation waits for signatures.
-		NoRotation,
 		/// The previous rotation still lacks the outgoing set's signatures.
 		RotationPending,
 		/// A relayer set must be non-empty, at most `MaxRelayers`, without repeated accounts or
@@ -376,6 +375,13 @@ pub mod pallet {
 		NotGuardian,
 		/// Governance has not set the limits yet.
 		NoLimits,
+		/// Only the withdrawal's owner may ask for new signatures.
+		NotYourWithdrawal,
+		/// The withdrawal's proof from an older set is complete; its owner may ask for a new
+		/// one (`request_resign`).
+		ProofComplete,
+		/// No such rotation.
+		UnknownRotation,
 	}
 
 	#[pallet::call]
@@ -437,17 +443,21 @@ pub mod pallet {
 			Ok(if all_counted { Pays::No } else { Pays::Yes }.into())
 		}
 
-		/// An outgoing relayer's signature of the pending rotation (anyone may submit it:
-		/// the signature names the signer).
+		/// An outgoing relayer's signature of the rotation into set `set_id` (anyone may
+		/// submit it: the signature names the signer).
 		///
 		/// ### Errors
-		/// [`Error::NoRotation`], [`Error::NoContract`], [`Error::BadSignature`],
+		/// [`Error::UnknownRotation`], [`Error::NoContract`], [`Error::BadSignature`],
 		/// [`Error::WrongSigner`] (not an outgoing relayer), [`Error::AlreadySigned`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::sign_rotation())]
-		pub fn sign_rotation(origin: OriginFor<T>, signature: EthSignature) -> DispatchResult {
+		pub fn sign_rotation(
+			origin: OriginFor<T>,
+			set_id: u32,
+			signature: EthSignature,
+		) -> DispatchResult {
 			ensure_signed(origin)?;
-			Self::do_sign_rotation(signature)
+			Self::do_sign_rotation(set_id, signature)
 		}
 
 		/// Installs a new relayer set (`threshold` of it mint and release) and queues the
@@ -581,19 +591,21 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Asks the current set to sign withdrawal `nonce` anew, when its signatures are for
-		/// an older set (whose releases the contract honours only for a while after the
-		/// rotation). Anyone may call.
+		/// The owner of withdrawal `nonce` asks the current set to sign it anew, when its
+		/// proof is from an older set (whose releases the contract honours only for a while
+		/// after the rotation). Only the owner may: a complete older proof stays usable until
+		/// they decide otherwise.
 		///
 		/// ### Errors
-		/// [`Error::UnknownWithdrawal`], [`Error::NotOldSet`].
+		/// [`Error::UnknownWithdrawal`], [`Error::NotYourWithdrawal`], [`Error::NotOldSet`].
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::request_resign())]
 		pub fn request_resign(origin: OriginFor<T>, nonce: u64) -> DispatchResult {
-			ensure_signed(origin)?;
+			let who = ensure_signed(origin)?;
 			let set_id = SetId::<T>::get();
 			Withdrawals::<T>::try_mutate(nonce, |w| -> DispatchResult {
 				let w = w.as_mut().ok_or(Error::<T>::UnknownWithdrawal)?;
+				ensure!(w.who == who, Error::<T>::NotYourWithdrawal);
 				ensure!(w.set_id < set_id, Error::<T>::NotOldSet);
 				w.set_id = set_id;
 				w.signatures = BoundedVec::new();
@@ -616,12 +628,12 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// Whether `amount` may be minted in the current period: within the limit, or alone
-		/// in a fresh period (so that a deposit larger than a period's limit still mints).
+		/// Whether `amount` may be minted in the current period. The contract's largest
+		/// deposit is at most the limit, so every deposit mints within a period or two; one
+		/// larger (limits misconfigured) waits until governance raises the limit.
 		pub(crate) fn mint_allowed(amount: BalanceOf<T>) -> bool {
 			let usage = Self::usage();
-			let limit = LimitsSet::<T>::get().max_mint;
-			usage.minted.is_zero() || usage.minted.saturating_add(amount) <= limit
+			usage.minted.saturating_add(amount) <= LimitsSet::<T>::get().max_mint
 		}
 	}
 }

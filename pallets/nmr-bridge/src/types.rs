@@ -126,6 +126,9 @@ pub struct Rotation<MaxSigners: Get<u32>> {
 	pub outgoing: BoundedVec<H160, MaxSigners>,
 	/// The outgoing set's threshold.
 	pub outgoing_threshold: u16,
+	/// The first withdrawal nonce the outgoing set's signatures no longer release (the
+	/// withdrawals it could sign were queued before the rotation).
+	pub cutoff: u64,
 	/// The outgoing set's signatures so far, ascending.
 	pub signatures: BoundedVec<(H160, EthSignature), MaxSigners>,
 }

@@ -82,17 +82,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NmrBridge::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `NmrBridge::DepositCandidates` (r:0 w:2)
 	/// Proof: `NmrBridge::DepositCandidates` (`max_values`: None, `max_size`: Some(156), added: 2631, mode: `MaxEncodedLen`)
-	/// The range of component `r` is `[2, 16]`.
+	/// The range of component `r` is `[3, 16]`.
 	fn vote_deposit(r: u32, ) -> Weight {
-		// Proof size: measured `313 + r * (138 ±0)`, estimated `3593 + r * (2563 ±0)`
-		// Minimum execution time: 83_054_000 picoseconds.
-		Weight::from_parts(74_092_240, 3593)
-			// Standard error: 38_631
-			.saturating_add(Weight::from_parts(10_712_746, 0).saturating_mul(r.into()))
+		// Proof size: measured `317 + r * (138 ±0)`, estimated `3593 + r * (2563 ±13)`
+		// Minimum execution time: 96_944_000 picoseconds.
+		Weight::from_parts(73_232_127, 3593)
+			// Standard error: 37_044
+			.saturating_add(Weight::from_parts(10_723_841, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2563).saturating_mul(r.into()))
 	}
 	/// Storage: `NmrBridge::Paused` (r:1 w:0)
@@ -117,8 +117,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NmrBridge::Unsigned` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
 		// Proof size: measured `541`, estimated `3593`
-		// Minimum execution time: 62_233_000 picoseconds.
-		Weight::from_parts(67_450_000, 3593)
+		// Minimum execution time: 62_292_000 picoseconds.
+		Weight::from_parts(68_552_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -134,75 +134,79 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NmrBridge::Threshold` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `NmrBridge::Withdrawals` (r:32 w:32)
 	/// Proof: `NmrBridge::Withdrawals` (`max_values`: None, `max_size`: Some(1453), added: 3928, mode: `MaxEncodedLen`)
+	/// Storage: `NmrBridge::SetThresholds` (r:1 w:0)
+	/// Proof: `NmrBridge::SetThresholds` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `NmrBridge::Unsigned` (r:0 w:32)
 	/// Proof: `NmrBridge::Unsigned` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn submit_signatures(n: u32, ) -> Weight {
-		// Proof size: measured `643 + n * (52 ±0)`, estimated `2318 + n * (3928 ±0)`
-		// Minimum execution time: 93_879_000 picoseconds.
-		Weight::from_parts(64_259_944, 2318)
-			// Standard error: 241_422
-			.saturating_add(Weight::from_parts(62_011_580, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size: measured `1997 + n * (52 ±0)`, estimated `3481 + n * (3928 ±0)`
+		// Minimum execution time: 88_621_000 picoseconds.
+		Weight::from_parts(43_814_908, 3481)
+			// Standard error: 163_165
+			.saturating_add(Weight::from_parts(62_394_815, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3928).saturating_mul(n.into()))
 	}
-	/// Storage: `NmrBridge::PendingRotation` (r:1 w:1)
-	/// Proof: `NmrBridge::PendingRotation` (`max_values`: Some(1), `max_size`: Some(2011), added: 2506, mode: `MaxEncodedLen`)
+	/// Storage: `NmrBridge::Rotations` (r:1 w:1)
+	/// Proof: `NmrBridge::Rotations` (`max_values`: None, `max_size`: Some(2031), added: 4506, mode: `MaxEncodedLen`)
 	/// Storage: `NmrBridge::Contract` (r:1 w:0)
 	/// Proof: `NmrBridge::Contract` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn sign_rotation() -> Weight {
-		// Proof size: measured `1040`, estimated `3496`
-		// Minimum execution time: 78_637_000 picoseconds.
-		Weight::from_parts(86_578_000, 3496)
+		// Proof size: measured `1652`, estimated `5496`
+		// Minimum execution time: 82_723_000 picoseconds.
+		Weight::from_parts(90_124_000, 5496)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `NmrBridge::MinThreshold` (r:1 w:0)
 	/// Proof: `NmrBridge::MinThreshold` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `NmrBridge::PendingRotation` (r:1 w:1)
-	/// Proof: `NmrBridge::PendingRotation` (`max_values`: Some(1), `max_size`: Some(2011), added: 2506, mode: `MaxEncodedLen`)
+	/// Storage: `NmrBridge::SetId` (r:1 w:1)
+	/// Proof: `NmrBridge::SetId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `NmrBridge::Rotations` (r:1 w:1)
+	/// Proof: `NmrBridge::Rotations` (`max_values`: None, `max_size`: Some(2031), added: 4506, mode: `MaxEncodedLen`)
 	/// Storage: `NmrBridge::Relayers` (r:1 w:1)
 	/// Proof: `NmrBridge::Relayers` (`max_values`: Some(1), `max_size`: Some(833), added: 1328, mode: `MaxEncodedLen`)
 	/// Storage: `NmrBridge::Threshold` (r:1 w:1)
 	/// Proof: `NmrBridge::Threshold` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `NmrBridge::DepositVotes` (r:16 w:16)
 	/// Proof: `NmrBridge::DepositVotes` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
-	/// Storage: `NmrBridge::SetId` (r:1 w:1)
-	/// Proof: `NmrBridge::SetId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `NmrBridge::Contract` (r:1 w:0)
 	/// Proof: `NmrBridge::Contract` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
+	/// Storage: `NmrBridge::NextWithdrawal` (r:1 w:0)
+	/// Proof: `NmrBridge::NextWithdrawal` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `NmrBridge::Dissents` (r:0 w:16)
 	/// Proof: `NmrBridge::Dissents` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `NmrBridge::SetThresholds` (r:0 w:1)
 	/// Proof: `NmrBridge::SetThresholds` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `NmrBridge::DepositCandidates` (r:0 w:16)
 	/// Proof: `NmrBridge::DepositCandidates` (`max_values`: None, `max_size`: Some(156), added: 2631, mode: `MaxEncodedLen`)
-	/// The range of component `r` is `[1, 16]`.
+	/// The range of component `r` is `[3, 16]`.
 	fn set_relayers(r: u32, ) -> Weight {
-		// Proof size: measured `2726`, estimated `41998`
-		// Minimum execution time: 159_356_000 picoseconds.
-		Weight::from_parts(167_082_170, 41998)
-			// Standard error: 27_727
-			.saturating_add(Weight::from_parts(616_207, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(22_u64))
+		// Proof size: measured `2757`, estimated `41998`
+		// Minimum execution time: 165_015_000 picoseconds.
+		Weight::from_parts(170_279_621, 41998)
+			// Standard error: 8_600
+			.saturating_add(Weight::from_parts(363_032, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(23_u64))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
 	}
 	/// Storage: `NmrBridge::LimitsSet` (r:0 w:1)
 	/// Proof: `NmrBridge::LimitsSet` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
 	fn set_limits() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 7_120_000 picoseconds.
-		Weight::from_parts(10_666_000, 0)
+		// Minimum execution time: 7_511_000 picoseconds.
+		Weight::from_parts(10_536_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `NmrBridge::Contract` (r:1 w:1)
 	/// Proof: `NmrBridge::Contract` (`max_values`: Some(1), `max_size`: Some(28), added: 523, mode: `MaxEncodedLen`)
 	fn set_contract() -> Weight {
 		// Proof size: measured `227`, estimated `1513`
-		// Minimum execution time: 9_554_000 picoseconds.
-		Weight::from_parts(10_526_000, 1513)
+		// Minimum execution time: 9_794_000 picoseconds.
+		Weight::from_parts(10_957_000, 1513)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -210,8 +214,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NmrBridge::Guardian` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn set_guardian() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 5_448_000 picoseconds.
-		Weight::from_parts(6_199_000, 0)
+		// Minimum execution time: 5_618_000 picoseconds.
+		Weight::from_parts(6_450_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `NmrBridge::Guardian` (r:1 w:0)
@@ -220,8 +224,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NmrBridge::Paused` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn pause() -> Weight {
 		// Proof size: measured `252`, estimated `1517`
-		// Minimum execution time: 9_234_000 picoseconds.
-		Weight::from_parts(10_155_000, 1517)
+		// Minimum execution time: 9_354_000 picoseconds.
+		Weight::from_parts(10_455_000, 1517)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -229,8 +233,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NmrBridge::Paused` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn unpause() -> Weight {
 		// Proof size: measured `253`, estimated `1486`
-		// Minimum execution time: 8_663_000 picoseconds.
-		Weight::from_parts(9_604_000, 1486)
+		// Minimum execution time: 8_903_000 picoseconds.
+		Weight::from_parts(10_135_000, 1486)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -248,8 +252,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NmrBridge::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn mint_deferred() -> Weight {
 		// Proof size: measured `469`, estimated `3593`
-		// Minimum execution time: 49_293_000 picoseconds.
-		Weight::from_parts(55_973_000, 3593)
+		// Minimum execution time: 49_673_000 picoseconds.
+		Weight::from_parts(59_258_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -261,8 +265,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `NmrBridge::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn rescue_stranded() -> Weight {
 		// Proof size: measured `467`, estimated `3605`
-		// Minimum execution time: 44_786_000 picoseconds.
-		Weight::from_parts(51_847_000, 3605)
+		// Minimum execution time: 45_348_000 picoseconds.
+		Weight::from_parts(52_577_000, 3605)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -273,9 +277,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `NmrBridge::Unsigned` (r:0 w:1)
 	/// Proof: `NmrBridge::Unsigned` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn request_resign() -> Weight {
-		// Proof size: measured `443`, estimated `4918`
-		// Minimum execution time: 20_270_000 picoseconds.
-		Weight::from_parts(24_636_000, 4918)
+		// Proof size: measured `1803`, estimated `4918`
+		// Minimum execution time: 22_854_000 picoseconds.
+		Weight::from_parts(28_172_000, 4918)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -284,73 +288,73 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests.
 impl WeightInfo for () {
 	fn vote_deposit(r: u32, ) -> Weight {
-		Weight::from_parts(74_092_240, 3593)
-			.saturating_add(Weight::from_parts(10_712_746, 0).saturating_mul(r.into()))
+		Weight::from_parts(73_232_127, 3593)
+			.saturating_add(Weight::from_parts(10_723_841, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2563).saturating_mul(r.into()))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(67_450_000, 3593)
+		Weight::from_parts(68_552_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn submit_signatures(n: u32, ) -> Weight {
-		Weight::from_parts(64_259_944, 2318)
-			.saturating_add(Weight::from_parts(62_011_580, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(43_814_908, 3481)
+			.saturating_add(Weight::from_parts(62_394_815, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3928).saturating_mul(n.into()))
 	}
 	fn sign_rotation() -> Weight {
-		Weight::from_parts(86_578_000, 3496)
+		Weight::from_parts(90_124_000, 5496)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_relayers(r: u32, ) -> Weight {
-		Weight::from_parts(167_082_170, 41998)
-			.saturating_add(Weight::from_parts(616_207, 0).saturating_mul(r.into()))
-			.saturating_add(RocksDbWeight::get().reads(22_u64))
+		Weight::from_parts(170_279_621, 41998)
+			.saturating_add(Weight::from_parts(363_032, 0).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads(23_u64))
 			.saturating_add(RocksDbWeight::get().writes(53_u64))
 	}
 	fn set_limits() -> Weight {
-		Weight::from_parts(10_666_000, 0)
+		Weight::from_parts(10_536_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_contract() -> Weight {
-		Weight::from_parts(10_526_000, 1513)
+		Weight::from_parts(10_957_000, 1513)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_guardian() -> Weight {
-		Weight::from_parts(6_199_000, 0)
+		Weight::from_parts(6_450_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn pause() -> Weight {
-		Weight::from_parts(10_155_000, 1517)
+		Weight::from_parts(10_455_000, 1517)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn unpause() -> Weight {
-		Weight::from_parts(9_604_000, 1486)
+		Weight::from_parts(10_135_000, 1486)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn mint_deferred() -> Weight {
-		Weight::from_parts(55_973_000, 3593)
+		Weight::from_parts(59_258_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn rescue_stranded() -> Weight {
-		Weight::from_parts(51_847_000, 3605)
+		Weight::from_parts(52_577_000, 3605)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn request_resign() -> Weight {
-		Weight::from_parts(24_636_000, 4918)
+		Weight::from_parts(28_172_000, 4918)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}

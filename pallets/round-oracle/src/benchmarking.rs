@@ -40,6 +40,13 @@ fn all_but_one_vote<T: Config>(report: &ReportOf<T>, dissent: Option<ReportOf<T>
 	ops[threshold - 1].clone()
 }
 
+/// The name the pending claim of `m` gives.
+fn claim_name<T: Config>(
+	m: &ModelId,
+) -> BoundedVec<u8, polkadot_sdk::frame_support::traits::ConstU32<64>> {
+	BoundedVec::truncate_from(T::Registry::pending_claim(m).map(|c| c.name).unwrap_or_default())
+}
+
 fn model_id(n: u32) -> ModelId {
 	let mut id = [0u8; 16];
 	id[..4].copy_from_slice(&n.to_be_bytes());
@@ -150,7 +157,8 @@ mod benchmarks {
 		T::BenchmarkHelper::register_pending(&m, &claimant);
 		// The others found the claim's profile not the model's (it changed meanwhile).
 		let report = Report::Ownership { model: m, claimant: claimant.clone() };
-		let other = Report::ClaimRefuted { model: m, claimant };
+		let name = claim_name::<T>(&m);
+		let other = Report::ClaimRefuted { model: m, claimant, name };
 		let last = all_but_one_vote::<T>(&report, Some(other));
 		let batch = BoundedVec::truncate_from(vec![report]);
 
@@ -167,7 +175,8 @@ mod benchmarks {
 		let m = model_id(1);
 		T::BenchmarkHelper::register_pending(&m, &claimant);
 		// The others saw the claimant's challenge (the profile changed meanwhile): they dissent.
-		let report = Report::ClaimRefuted { model: m, claimant: claimant.clone() };
+		let name = claim_name::<T>(&m);
+		let report = Report::ClaimRefuted { model: m, claimant: claimant.clone(), name };
 		let other = Report::Ownership { model: m, claimant };
 		let last = all_but_one_vote::<T>(&report, Some(other));
 		let batch = BoundedVec::truncate_from(vec![report]);

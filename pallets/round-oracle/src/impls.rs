@@ -67,7 +67,8 @@ impl<T: Config> Pallet<T> {
 				Self::check_result(result)?;
 				Ok(Freshness::Fresh)
 			},
-			Report::Ownership { model, claimant } | Report::ClaimRefuted { model, claimant } => {
+			Report::Ownership { model, claimant }
+			| Report::ClaimRefuted { model, claimant, .. } => {
 				let status = T::Registry::status(model).ok_or(Error::<T>::UnknownModel)?;
 				// Not pending, or another claimant's claim now: the report came too late to
 				// matter (a race, or a squatter swapping claimants), not a fault of the batch.
@@ -75,6 +76,14 @@ impl<T: Config> Pallet<T> {
 					|| T::Registry::owner(model).as_ref() != Some(claimant)
 				{
 					return Ok(Freshness::Stale);
+				}
+				// A refutation is of the name the claim gives: a later claim under another
+				// name is another claim.
+				if let Report::ClaimRefuted { name, .. } = report {
+					let live = T::Registry::pending_claim(model).map(|c| c.name);
+					if live.as_deref() != Some(&name[..]) {
+						return Ok(Freshness::Stale);
+					}
 				}
 				Ok(Freshness::Fresh)
 			},
@@ -299,7 +308,7 @@ impl<T: Config> Pallet<T> {
 					},
 				}
 			},
-			Report::ClaimRefuted { model, claimant } => {
+			Report::ClaimRefuted { model, claimant, .. } => {
 				match T::Registry::refute_claim(&model, &claimant) {
 					Ok(()) => Self::deposit_event(Event::ClaimRefuted { model, claimant }),
 					Err(error) => {

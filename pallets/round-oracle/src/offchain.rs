@@ -18,7 +18,10 @@ use alloc::{string::String, vec, vec::Vec};
 use numerstake_numerai::{extract, query, query::ScoreQuery, RoundOutcome, ScoreConfig};
 use numerstake_primitives::PendingClaim;
 use polkadot_sdk::{
-	frame_support::{traits::Get, BoundedVec},
+	frame_support::{
+		traits::{ConstU32, Get},
+		BoundedVec,
+	},
 	frame_system::{
 		offchain::{SendSignedTransaction, Signer},
 		pallet_prelude::BlockNumberFor,
@@ -53,9 +56,10 @@ const IN_FLIGHT_KEY: &[u8] = b"numerstake::oracle::in-flight";
 /// when it first found a claim's profile not the model's: `(claimant, unix seconds)`.
 pub const REFUTE_KEY_PREFIX: &[u8] = b"numerstake::oracle::refute:";
 /// How long a claim's profile must read as not the model's, across reads, before the worker
-/// refutes the claim (which burns the claimant's deposit): a glitch that answers `null` for a
-/// while, or a renaming in progress, must not cost an honest claimant.
-pub const REFUTE_CONFIRM_SECS: u64 = 600;
+/// refutes the claim (which burns the claimant's deposit): three hours, so that an outage that
+/// answers `null` for a while (every operator reads the same API) or a renaming in progress does
+/// not cost an honest claimant, while a squatter still pays a deposit every few hours.
+pub const REFUTE_CONFIRM_SECS: u64 = 3 * 3_600;
 
 /// Deadline of one HTTP request.
 const HTTP_DEADLINE_MS: u64 = 5_000;
@@ -265,11 +269,12 @@ fn claims<T: Config>(endpoint: &str, voted: &impl Fn(Subject) -> bool) -> Vec<Re
 	}
 	let now = offchain::timestamp().unix_millis() / 1_000;
 	let mut out = Vec::new();
-	for PendingClaim { model, claimant, name } in batch {
+	for PendingClaim { model, claimant, name, expires_at } in batch {
 		let (seen, other) = (voted(Subject::Ownership(model)), voted(Subject::Profile(model)));
 		if seen && other {
 			continue;
 		}
+		let bounded_name = BoundedVec::truncate_from(name.clone());
 		let (Ok(name), Ok(challenge)) = (
 			core::str::from_utf8(&name),
 			String::from_utf8(T::Registry::challenge(&model, &claimant)),
@@ -284,14 +289,15 @@ fn claims<T: Config>(endpoint: &str, voted: &impl Fn(Subject) -> bool) -> Vec<Re
 		let id = core::str::from_utf8(&id).unwrap_or_default();
 		let Some(profile) = profile else { continue };
 		let refuting = profile.as_ref().is_none_or(|p| !p.id.eq_ignore_ascii_case(id));
-		let first_refuted = refuted_since::<T>(&model, &claimant, refuting, now);
+		let claim = (claimant.clone(), bounded_name.clone(), expires_at);
+		let first_refuted = refuted_since::<T>(&model, &claim, refuting, now);
 		let report = match profile {
 			// Numerai has no model of that name, or the name is another model's: the claim
 			// names a profile that is not the model's (a squatter's way around the profile).
 			// Only when every read for a while has said so.
 			_ if refuting => first_refuted
 				.filter(|since| !seen && now >= since.saturating_add(REFUTE_CONFIRM_SECS))
-				.map(|_| Report::ClaimRefuted { model, claimant }),
+				.map(|_| Report::ClaimRefuted { model, claimant, name: bounded_name }),
 			Some(p) if p.shows(id, &challenge) => {
 				(!seen).then_some(Report::Ownership { model, claimant })
 			},
@@ -308,11 +314,15 @@ fn claims<T: Config>(endpoint: &str, voted: &impl Fn(Subject) -> bool) -> Vec<Re
 	out
 }
 
-/// When the worker first read `claimant`'s claim of `model` as naming a profile that is not the
-/// model's, if this read (`refuting`) says so too; a read that does not forgets it.
+/// One claim: its claimant, name and expiry.
+type ClaimId<T> = (<T as frame_system::Config>::AccountId, BoundedVec<u8, ConstU32<64>>, u64);
+
+/// When the worker first read `claim` (of `model`) as naming a profile that is not the model's,
+/// if this read (`refuting`) says so too; a read that does not forgets it, and so does another
+/// claim (another claimant, name or expiry).
 fn refuted_since<T: Config>(
 	model: &ModelId,
-	claimant: &T::AccountId,
+	claim: &ClaimId<T>,
 	refuting: bool,
 	now: u64,
 ) -> Option<u64> {
@@ -322,10 +332,10 @@ fn refuted_since<T: Config>(
 		store.clear();
 		return None;
 	}
-	match store.get::<(T::AccountId, u64)>() {
-		Ok(Some((c, since))) if c == *claimant => Some(since),
+	match store.get::<(ClaimId<T>, u64)>() {
+		Ok(Some((c, since))) if c == *claim => Some(since),
 		_ => {
-			store.set(&(claimant, now));
+			store.set(&(claim, now));
 			Some(now)
 		},
 	}
@@ -403,7 +413,12 @@ fn performances(
 		let request = query::round_model_performances(form, model_id, tournament, round, latest);
 		let body = post(endpoint, request).map_err(|e| count_skip("performances", &e)).ok()?;
 		match extract::round_result(&body, round, config, form.is_exact()) {
-			Err(e) if extract::refuses_argument(&e, form.argument()) => {
+			// A refused argument, or an exact filter answered with other rounds (the server
+			// ignores the filter): the next form.
+			Err(e)
+				if extract::refuses_argument(&e, form.argument())
+					|| (form.is_exact() && e == extract::Error::NotInWindow) =>
+			{
 				let next = form.next();
 				log::warn!(
 					target: TARGET,

@@ -162,6 +162,9 @@ pub enum Report<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, MaxScores:
 		model: ModelId,
 		/// The claimant whose claim names the wrong profile.
 		claimant: AccountId,
+		/// The name the claim gives (a later claim by the same claimant with another name is
+		/// another claim: this report is stale for it).
+		name: BoundedVec<u8, ConstU32<64>>,
 	},
 	/// While a claim of `model` is pending, the model's profile shows not the claimant's
 	/// challenge but another one, of digest `digest` (the first in the profile's texts). It

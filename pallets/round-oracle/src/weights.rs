@@ -79,8 +79,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakeDelegation::Global` (`max_values`: Some(1), `max_size`: Some(85), added: 580, mode: `MaxEncodedLen`)
 	fn report_round_opened() -> Weight {
 		// Proof size: measured `3560`, estimated `42462`
-		// Minimum execution time: 321_978_000 picoseconds.
-		Weight::from_parts(360_074_000, 42462)
+		// Minimum execution time: 321_467_000 picoseconds.
+		Weight::from_parts(389_557_000, 42462)
 			.saturating_add(T::DbWeight::get().reads(33_u64))
 			.saturating_add(T::DbWeight::get().writes(30_u64))
 	}
@@ -112,8 +112,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::Results` (`max_values`: None, `max_size`: Some(437), added: 2912, mode: `MaxEncodedLen`)
 	fn report_result() -> Weight {
 		// Proof size: measured `3651`, estimated `42462`
-		// Minimum execution time: 386_924_000 picoseconds.
-		Weight::from_parts(440_873_000, 42462)
+		// Minimum execution time: 425_061_000 picoseconds.
+		Weight::from_parts(503_787_000, 42462)
 			.saturating_add(T::DbWeight::get().reads(34_u64))
 			.saturating_add(T::DbWeight::get().writes(30_u64))
 	}
@@ -129,10 +129,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::Votes` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Threshold` (r:1 w:0)
 	/// Proof: `RoundOracle::Threshold` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `RoundOracle::Dissents` (r:7 w:7)
-	/// Proof: `RoundOracle::Dissents` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::PendingClaims` (r:1 w:1)
 	/// Proof: `ModelRegistry::PendingClaims` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `RoundOracle::Dissents` (r:7 w:7)
+	/// Proof: `RoundOracle::Dissents` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::CounterForPendingClaims` (r:1 w:1)
 	/// Proof: `ModelRegistry::CounterForPendingClaims` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Progress` (r:1 w:1)
@@ -148,9 +148,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::Reservations` (r:0 w:1)
 	/// Proof: `ModelRegistry::Reservations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	fn report_ownership() -> Weight {
-		// Proof size: measured `3008`, estimated `42462`
-		// Minimum execution time: 330_660_000 picoseconds.
-		Weight::from_parts(345_532_000, 42462)
+		// Proof size: measured `3020`, estimated `42462`
+		// Minimum execution time: 363_789_000 picoseconds.
+		Weight::from_parts(414_595_000, 42462)
 			.saturating_add(T::DbWeight::get().reads(36_u64))
 			.saturating_add(T::DbWeight::get().writes(33_u64))
 	}
@@ -158,6 +158,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::Operators` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(163), added: 2638, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::PendingClaims` (r:1 w:1)
+	/// Proof: `ModelRegistry::PendingClaims` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Candidates` (r:3 w:2)
 	/// Proof: `RoundOracle::Candidates` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	/// Storage: `RoundOracle::Pending` (r:1 w:1)
@@ -172,18 +174,18 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::PendingClaims` (r:1 w:1)
-	/// Proof: `ModelRegistry::PendingClaims` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Burned` (r:1 w:1)
+	/// Proof: `ModelRegistry::Burned` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::CounterForPendingClaims` (r:1 w:1)
 	/// Proof: `ModelRegistry::CounterForPendingClaims` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::OwnerModels` (r:0 w:1)
 	/// Proof: `ModelRegistry::OwnerModels` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn report_claim_refuted() -> Weight {
-		// Proof size: measured `3103`, estimated `42462`
-		// Minimum execution time: 343_930_000 picoseconds.
-		Weight::from_parts(357_190_000, 42462)
-			.saturating_add(T::DbWeight::get().reads(34_u64))
-			.saturating_add(T::DbWeight::get().writes(32_u64))
+		// Proof size: measured `3115`, estimated `42462`
+		// Minimum execution time: 355_638_000 picoseconds.
+		Weight::from_parts(563_686_000, 42462)
+			.saturating_add(T::DbWeight::get().reads(35_u64))
+			.saturating_add(T::DbWeight::get().writes(33_u64))
 	}
 	/// Storage: `RoundOracle::Operators` (r:1 w:0)
 	/// Proof: `RoundOracle::Operators` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
@@ -205,8 +207,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::Dissents` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn report_foreign_challenge() -> Weight {
 		// Proof size: measured `2809`, estimated `42462`
-		// Minimum execution time: 330_330_000 picoseconds.
-		Weight::from_parts(341_136_000, 42462)
+		// Minimum execution time: 332_042_000 picoseconds.
+		Weight::from_parts(351_582_000, 42462)
 			.saturating_add(T::DbWeight::get().reads(31_u64))
 			.saturating_add(T::DbWeight::get().writes(27_u64))
 	}
@@ -218,8 +220,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::Threshold` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_operators() -> Weight {
 		// Proof size: measured `724`, estimated `1998`
-		// Minimum execution time: 39_799_000 picoseconds.
-		Weight::from_parts(42_743_000, 1998)
+		// Minimum execution time: 40_600_000 picoseconds.
+		Weight::from_parts(48_021_000, 1998)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
@@ -227,8 +229,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::Params` (`max_values`: Some(1), `max_size`: Some(341), added: 836, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 9_815_000 picoseconds.
-		Weight::from_parts(10_996_000, 0)
+		// Minimum execution time: 10_285_000 picoseconds.
+		Weight::from_parts(11_638_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `RoundOracle::Pending` (r:1 w:1)
@@ -257,8 +259,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::Results` (`max_values`: None, `max_size`: Some(437), added: 2912, mode: `MaxEncodedLen`)
 	fn resolve_conflict() -> Weight {
 		// Proof size: measured `3726`, estimated `42462`
-		// Minimum execution time: 336_079_000 picoseconds.
-		Weight::from_parts(445_761_000, 42462)
+		// Minimum execution time: 327_345_000 picoseconds.
+		Weight::from_parts(374_045_000, 42462)
 			.saturating_add(T::DbWeight::get().reads(34_u64))
 			.saturating_add(T::DbWeight::get().writes(31_u64))
 	}
@@ -270,8 +272,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::Candidates` (`max_values`: None, `max_size`: Some(479), added: 2954, mode: `MaxEncodedLen`)
 	fn clear_reports() -> Weight {
 		// Proof size: measured `2721`, estimated `48254`
-		// Minimum execution time: 67_750_000 picoseconds.
-		Weight::from_parts(91_115_000, 48254)
+		// Minimum execution time: 66_489_000 picoseconds.
+		Weight::from_parts(74_200_000, 48254)
 			.saturating_add(T::DbWeight::get().reads(33_u64))
 			.saturating_add(T::DbWeight::get().writes(33_u64))
 	}
@@ -289,8 +291,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `RoundOracle::WatchSlots` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn watch_model() -> Weight {
 		// Proof size: measured `753`, estimated `6729`
-		// Minimum execution time: 33_029_000 picoseconds.
-		Weight::from_parts(40_380_000, 6729)
+		// Minimum execution time: 33_079_000 picoseconds.
+		Weight::from_parts(38_156_000, 6729)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -309,10 +311,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[0, 1000]`.
 	fn unwatch_model(r: u32, ) -> Weight {
 		// Proof size: measured `745 + r * (47 ±0)`, estimated `6729 + r * (2912 ±0)`
-		// Minimum execution time: 60_170_000 picoseconds.
-		Weight::from_parts(43_732_517, 6729)
-			// Standard error: 14_616
-			.saturating_add(Weight::from_parts(1_755_712, 0).saturating_mul(r.into()))
+		// Minimum execution time: 63_194_000 picoseconds.
+		Weight::from_parts(126_946_931, 6729)
+			// Standard error: 25_146
+			.saturating_add(Weight::from_parts(1_688_783, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -326,10 +328,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 1000]`.
 	fn offchain_watch_batch(n: u32, ) -> Weight {
 		// Proof size: measured `2303 + n * (6 ±0)`, estimated `34064 + n * (10 ±2)`
-		// Minimum execution time: 8_012_000 picoseconds.
-		Weight::from_parts(106_300_403, 34064)
-			// Standard error: 4_598
-			.saturating_add(Weight::from_parts(92_543, 0).saturating_mul(n.into()))
+		// Minimum execution time: 7_822_000 picoseconds.
+		Weight::from_parts(74_938_189, 34064)
+			// Standard error: 2_398
+			.saturating_add(Weight::from_parts(81_920, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(Weight::from_parts(0, 10).saturating_mul(n.into()))
 	}
@@ -338,57 +340,57 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests.
 impl WeightInfo for () {
 	fn report_round_opened() -> Weight {
-		Weight::from_parts(360_074_000, 42462)
+		Weight::from_parts(389_557_000, 42462)
 			.saturating_add(RocksDbWeight::get().reads(33_u64))
 			.saturating_add(RocksDbWeight::get().writes(30_u64))
 	}
 	fn report_result() -> Weight {
-		Weight::from_parts(440_873_000, 42462)
+		Weight::from_parts(503_787_000, 42462)
 			.saturating_add(RocksDbWeight::get().reads(34_u64))
 			.saturating_add(RocksDbWeight::get().writes(30_u64))
 	}
 	fn report_ownership() -> Weight {
-		Weight::from_parts(345_532_000, 42462)
+		Weight::from_parts(414_595_000, 42462)
 			.saturating_add(RocksDbWeight::get().reads(36_u64))
 			.saturating_add(RocksDbWeight::get().writes(33_u64))
 	}
 	fn report_claim_refuted() -> Weight {
-		Weight::from_parts(357_190_000, 42462)
-			.saturating_add(RocksDbWeight::get().reads(34_u64))
-			.saturating_add(RocksDbWeight::get().writes(32_u64))
+		Weight::from_parts(563_686_000, 42462)
+			.saturating_add(RocksDbWeight::get().reads(35_u64))
+			.saturating_add(RocksDbWeight::get().writes(33_u64))
 	}
 	fn report_foreign_challenge() -> Weight {
-		Weight::from_parts(341_136_000, 42462)
+		Weight::from_parts(351_582_000, 42462)
 			.saturating_add(RocksDbWeight::get().reads(31_u64))
 			.saturating_add(RocksDbWeight::get().writes(27_u64))
 	}
 	fn set_operators() -> Weight {
-		Weight::from_parts(42_743_000, 1998)
+		Weight::from_parts(48_021_000, 1998)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(18_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(10_996_000, 0)
+		Weight::from_parts(11_638_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn resolve_conflict() -> Weight {
-		Weight::from_parts(445_761_000, 42462)
+		Weight::from_parts(374_045_000, 42462)
 			.saturating_add(RocksDbWeight::get().reads(34_u64))
 			.saturating_add(RocksDbWeight::get().writes(31_u64))
 	}
 	fn clear_reports() -> Weight {
-		Weight::from_parts(91_115_000, 48254)
+		Weight::from_parts(74_200_000, 48254)
 			.saturating_add(RocksDbWeight::get().reads(33_u64))
 			.saturating_add(RocksDbWeight::get().writes(33_u64))
 	}
 	fn watch_model() -> Weight {
-		Weight::from_parts(40_380_000, 6729)
+		Weight::from_parts(38_156_000, 6729)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn unwatch_model(r: u32, ) -> Weight {
-		Weight::from_parts(43_732_517, 6729)
-			.saturating_add(Weight::from_parts(1_755_712, 0).saturating_mul(r.into()))
+		Weight::from_parts(126_946_931, 6729)
+			.saturating_add(Weight::from_parts(1_688_783, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
@@ -396,8 +398,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2912).saturating_mul(r.into()))
 	}
 	fn offchain_watch_batch(n: u32, ) -> Weight {
-		Weight::from_parts(106_300_403, 34064)
-			.saturating_add(Weight::from_parts(92_543, 0).saturating_mul(n.into()))
+		Weight::from_parts(74_938_189, 34064)
+			.saturating_add(Weight::from_parts(81_920, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(14_u64))
 			.saturating_add(Weight::from_parts(0, 10).saturating_mul(n.into()))
 	}

@@ -79,6 +79,18 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	type BaseCallFilter = NoPlainBurns;
+}
+
+/// Every call but `Balances::burn`: NMR leaves the chain only through the bridge (whose burns
+/// the contract releases) or the registry's evented burns, so that total issuance always equals
+/// what the lock contract holds.
+pub struct NoPlainBurns;
+
+impl polkadot_sdk::frame_support::traits::Contains<RuntimeCall> for NoPlainBurns {
+	fn contains(call: &RuntimeCall) -> bool {
+		!matches!(call, RuntimeCall::Balances(pallet_balances::Call::burn { .. }))
+	}
 }
 
 impl pallet_aura::Config for Runtime {

@@ -70,7 +70,7 @@ impl ProxyType {
 				) | RuntimeCall::ModelRegistry(
 				pallet_model_registry::Call::grief { .. }
 					| pallet_model_registry::Call::post_consistency_bond { .. }
-			)
+			) | RuntimeCall::NmrBridge(pallet_nmr_bridge::Call::withdraw { .. })
 		)
 	}
 

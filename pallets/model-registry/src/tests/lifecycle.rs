@@ -74,10 +74,17 @@ fn deregistration_waits_for_obligations_and_releases_everything() {
 }
 
 #[test]
-fn a_claimant_can_withdraw_a_pending_claim() {
+fn a_pending_claim_cannot_be_withdrawn_only_lapse() {
 	build_and_execute(|| {
+		// A squatter could otherwise swap claims (to another account, another wrong name)
+		// faster than the oracle checks them.
 		claim(ALICE, MODEL_TEXT);
-		assert_ok!(Registry::deregister_model(RuntimeOrigin::signed(ALICE), model()));
+		assert_noop!(
+			Registry::deregister_model(RuntimeOrigin::signed(ALICE), model()),
+			Error::<Test>::ClaimPending
+		);
+		run_to_block(2 + CLAIM_TTL);
+		assert_ok!(Registry::expire_claim(RuntimeOrigin::signed(BOB), model()));
 		assert_eq!(Balances::free_balance(ALICE), ENDOWMENT);
 		assert_eq!(PendingClaims::<Test>::count(), 0);
 	});

@@ -15,7 +15,12 @@ fn a_claim_holds_the_deposit_and_waits_for_the_oracle() {
 		assert!(OwnerModels::<Test>::contains_key(ALICE, model()));
 		assert_eq!(
 			<Registry as OwnershipAttestation<AccountId>>::pending_claims(None, 10),
-			vec![PendingClaim { model: model(), claimant: ALICE, name: b"example_model".to_vec() }]
+			vec![PendingClaim {
+				model: model(),
+				claimant: ALICE,
+				name: b"example_model".to_vec(),
+				expires_at: 1 + CLAIM_TTL
+			}]
 		);
 		System::assert_last_event(
 			Event::<Test>::ModelClaimed {

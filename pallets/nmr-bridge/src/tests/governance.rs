@@ -32,7 +32,9 @@ fn a_rotation_is_signed_by_the_outgoing_set_and_the_new_set_takes_over() {
 		assert_eq!(DepositCandidates::<Test>::iter().count(), 0);
 		// Relayer 0 left: its dissent count goes with it.
 		assert_eq!(Dissents::<Test>::get(RELAYERS[0]), 0);
-		let rotation = Bridge::pending_rotation().unwrap();
+		let rotation = Bridge::rotation(1).unwrap();
+		// Set 0 signs only the withdrawals queued before the rotation (nonce 1).
+		assert_eq!(rotation.cutoff, 2);
 		let mut incoming = vec![eth(1), eth(2), eth(3)];
 		incoming.sort();
 		let mut outgoing = vec![eth(0), eth(1), eth(2)];
@@ -43,14 +45,14 @@ fn a_rotation_is_signed_by_the_outgoing_set_and_the_new_set_takes_over() {
 		assert_noop!(set(&[0, 1, 2], 2), Error::<Test>::RotationPending);
 		// Only the outgoing set signs it, each once.
 		let sign_rotation = |k: usize| {
-			Bridge::sign_rotation(RuntimeOrigin::signed(ALICE), signed(k, rotation.digest))
+			Bridge::sign_rotation(RuntimeOrigin::signed(ALICE), 1, signed(k, rotation.digest))
 		};
 		assert_noop!(sign_rotation(3), Error::<Test>::WrongSigner);
 		assert_ok!(sign_rotation(0));
 		assert_noop!(sign_rotation(0), Error::<Test>::AlreadySigned);
 		assert_ok!(sign_rotation(2));
 		System::assert_last_event(Event::<Test>::RotationReady { set_id: 1 }.into());
-		assert!(Bridge::pending_rotation().unwrap().complete);
+		assert!(Bridge::rotation(1).unwrap().complete);
 
 		// The new set votes deposit 1 again and mints it.
 		assert_noop!(vote(0, deposit(1, ALICE, NMR)), Error::<Test>::NotRelayer);
@@ -60,13 +62,19 @@ fn a_rotation_is_signed_by_the_outgoing_set_and_the_new_set_takes_over() {
 		// request the new set signs it anew.
 		assert_eq!(Bridge::proof(1).unwrap().set_id, 0);
 		assert!(Bridge::proof(1).unwrap().complete);
-		assert_ok!(Bridge::request_resign(RuntimeOrigin::signed(BOB), 1));
+		// The complete set-0 proof is not wiped by a new-set relayer, nor by anyone but Alice.
+		assert_noop!(sign(3, 3, &[1]), Error::<Test>::ProofComplete);
 		assert_noop!(
 			Bridge::request_resign(RuntimeOrigin::signed(BOB), 1),
+			Error::<Test>::NotYourWithdrawal
+		);
+		assert_ok!(Bridge::request_resign(RuntimeOrigin::signed(ALICE), 1));
+		assert_noop!(
+			Bridge::request_resign(RuntimeOrigin::signed(ALICE), 1),
 			Error::<Test>::NotOldSet
 		);
 		assert_noop!(
-			Bridge::request_resign(RuntimeOrigin::signed(BOB), 9),
+			Bridge::request_resign(RuntimeOrigin::signed(ALICE), 9),
 			Error::<Test>::UnknownWithdrawal
 		);
 		assert_eq!(Bridge::unsigned_withdrawals(None, 10)[0].set_id, 1);
@@ -74,11 +82,18 @@ fn a_rotation_is_signed_by_the_outgoing_set_and_the_new_set_takes_over() {
 		assert_ok!(sign(2, 2, &[1]));
 		let proof = Bridge::proof(1).unwrap();
 		assert_eq!((proof.set_id, proof.complete), (1, true));
-		// Set 1 may rotate now that set 0's rotation is signed.
+		// Set 1 may rotate now that set 0's rotation is signed; the rotation into set 1 stays
+		// on record (the contract takes rotations in order).
 		assert_ok!(set(&[0, 1, 2], 2));
+		assert!(Bridge::rotation(1).unwrap().complete);
+		assert!(!Bridge::rotation(2).unwrap().complete);
 		assert_noop!(
-			Bridge::sign_rotation(RuntimeOrigin::signed(ALICE), [0; 65]),
+			Bridge::sign_rotation(RuntimeOrigin::signed(ALICE), 2, [0; 65]),
 			Error::<Test>::BadSignature
+		);
+		assert_noop!(
+			Bridge::sign_rotation(RuntimeOrigin::signed(ALICE), 3, [0; 65]),
+			Error::<Test>::UnknownRotation
 		);
 	});
 }
@@ -87,8 +102,11 @@ fn a_rotation_is_signed_by_the_outgoing_set_and_the_new_set_takes_over() {
 fn a_relayer_set_needs_a_majority_threshold_of_at_least_the_minimum_and_distinct_members() {
 	build_and_execute(|| {
 		assert_noop!(set(&[], 0), Error::<Test>::InvalidRelayerSet);
-		// Not a majority; below the minimum of two; more than the members.
+		// Not a majority; all of several (one relayer could halt); below the minimum of two;
+		// more than the members.
 		assert_noop!(set(&[0, 1, 2, 3], 2), Error::<Test>::InvalidRelayerSet);
+		assert_noop!(set(&[0, 1], 2), Error::<Test>::InvalidRelayerSet);
+		assert_noop!(set(&[0, 1, 2], 3), Error::<Test>::InvalidRelayerSet);
 		assert_noop!(set(&[0], 1), Error::<Test>::InvalidRelayerSet);
 		assert_noop!(set(&[0, 1], 3), Error::<Test>::InvalidRelayerSet);
 		// The same account or address twice.
@@ -163,5 +181,34 @@ fn limits_contract_and_guardian_are_governances() {
 			Bridge::mint_deferred(RuntimeOrigin::signed(ALICE)),
 			Error::<Test>::BridgePaused
 		);
+	});
+}
+
+/// Withdrawals not yet fully signed when the set rotates are signed by the new set (the
+/// relayers walk the unsigned list whatever set it was queued under).
+#[test]
+fn an_incomplete_withdrawal_is_signed_by_the_next_set() {
+	build_and_execute(|| {
+		assert_ok!(Bridge::withdraw(RuntimeOrigin::signed(ALICE), 10 * NMR, eth_recipient()));
+		assert_ok!(sign(0, 0, &[1]));
+		assert_ok!(set(&[1, 2, 3], 2));
+		assert_ok!(sign(3, 3, &[1]));
+		let w = Withdrawals::<Test>::get(1).unwrap();
+		assert_eq!((w.set_id, w.signatures.len()), (1, 1));
+		assert_ok!(sign(2, 2, &[1]));
+		assert!(Bridge::proof(1).unwrap().complete);
+	});
+}
+
+/// Before a contract is configured, a new set is still set 0: the contract, once deployed with
+/// the chain's set, starts from it.
+#[test]
+fn without_a_contract_a_new_set_is_no_rotation() {
+	build_and_execute(|| {
+		Contract::<Test>::kill();
+		assert_ok!(set(&[1, 2, 3], 2));
+		assert_eq!(SetId::<Test>::get(), 0);
+		assert!(Bridge::rotation(1).is_none());
+		assert_ok!(Bridge::set_contract(RuntimeOrigin::root(), contract()));
 	});
 }

@@ -466,6 +466,15 @@ impl Harness {
 	}
 }
 
+/// The refutation of Dave's claim of model 1 (under the name `model_1`).
+fn daves_refutation() -> ReportOf<Test> {
+	Report::ClaimRefuted {
+		model: model(1),
+		claimant: dave(),
+		name: BoundedVec::truncate_from(b"model_1".to_vec()),
+	}
+}
+
 const NO_SUCH_MODEL: &str = r#"{"data":{"v3UserProfile":null}}"#;
 
 /// Dave's pending claim of model 1 on a chain at round 100.
@@ -490,10 +499,7 @@ fn a_claim_under_a_name_no_model_has_is_refuted_after_the_confirmation_delay() {
 	assert!(h.claim_run(4, NO_SUCH_MODEL).is_empty(), "nor is a read before the delay");
 	h.later(1);
 	let calls = h.claim_run(5, NO_SUCH_MODEL);
-	assert_eq!(
-		reports(&calls[0]),
-		vec![Report::ClaimRefuted { model: model(1), claimant: dave() }]
-	);
+	assert_eq!(reports(&calls[0]), vec![daves_refutation()]);
 	h.ext.execute_with(|| {
 		assert_eq!(Registry::status(&model(1)), None);
 		System::assert_has_event(
@@ -522,10 +528,7 @@ fn a_claim_under_another_models_name_is_refuted() {
 	assert!(h.claim_run(3, &profile).is_empty());
 	h.later(REFUTE_CONFIRM_SECS);
 	let calls = h.claim_run(4, &profile);
-	assert_eq!(
-		reports(&calls[0]),
-		vec![Report::ClaimRefuted { model: model(1), claimant: dave() }]
-	);
+	assert_eq!(reports(&calls[0]), vec![daves_refutation()]);
 	h.ext.execute_with(|| assert_eq!(Registry::status(&model(1)), None));
 }
 
@@ -553,10 +556,7 @@ fn only_certain_reads_refute_and_a_read_of_the_real_profile_resets_the_delay() {
 	assert!(h.claim_run(8, outage).is_empty());
 	h.later(REFUTE_CONFIRM_SECS / 2);
 	let calls = h.claim_run(9, NO_SUCH_MODEL);
-	assert_eq!(
-		reports(&calls[0]),
-		vec![Report::ClaimRefuted { model: model(1), claimant: dave() }]
-	);
+	assert_eq!(reports(&calls[0]), vec![daves_refutation()]);
 }
 
 /// The liveness rule for missed rounds: a model absent from round `r` holds its later results

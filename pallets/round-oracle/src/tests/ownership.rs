@@ -127,11 +127,12 @@ fn a_profile_showing_another_accounts_challenge_reserves_the_model_for_that_acco
 			Event::<Test>::StaleReport { subject: Subject::Profile(model(1)), operator: alice() }
 				.into(),
 		);
-		// Alice sees Charlie's challenge; Dave swaps his claim to another account of his
-		// (here Bob's) to reset the vote: the report names no claimant, so it still counts,
-		// and Bob's worker completes the quorum.
+		// Alice sees Charlie's challenge; Dave lets his claim lapse and re-claims from another
+		// account of his (here Bob's) to reset the vote: the report names no claimant, so it
+		// still counts, and Bob's worker completes the quorum.
 		assert_ok!(submit(alice(), vec![seen(real)]));
-		assert_ok!(Registry::deregister_model(RuntimeOrigin::signed(dave()), model(1)));
+		System::set_block_number(2 + CLAIM_TTL);
+		assert_ok!(Registry::expire_claim(RuntimeOrigin::signed(dave()), model(1)));
 		register_pending(bob(), model(1));
 		assert_ok!(submit(bob(), vec![seen(real)]));
 		assert!(oracle_events()
@@ -148,8 +149,9 @@ fn a_profile_showing_another_accounts_challenge_reserves_the_model_for_that_acco
 		);
 		// A report about Dave's swapped-out claim, still in flight, fails no batch.
 		assert_ok!(submit(charlie(), vec![saw(model(1), dave())]));
-		// The swapped claim lapses and Dave cannot take the model again; Charlie can.
-		System::set_block_number(2 + CLAIM_TTL);
+		// Bob's claim lapses too and Dave cannot take the model again; Charlie can.
+		System::set_block_number(3 + 2 * CLAIM_TTL);
+		assert_ok!(Registry::expire_claim(RuntimeOrigin::signed(dave()), model(1)));
 		let text = BoundedVec::truncate_from(model(1).to_text().to_vec());
 		let name = BoundedVec::truncate_from(b"model_1".to_vec());
 		assert_noop!(
@@ -166,7 +168,11 @@ fn a_profile_showing_another_accounts_challenge_reserves_the_model_for_that_acco
 }
 
 fn refuted(m: ModelId, claimant: AccountId) -> ReportOf<Test> {
-	Report::ClaimRefuted { model: m, claimant }
+	Report::ClaimRefuted {
+		model: m,
+		claimant,
+		name: BoundedVec::truncate_from(format!("model_{}", m.0[3]).into_bytes()),
+	}
 }
 
 /// Dave claims model 1 under a name whose profile is not the model's. Alice and Bob find so;
@@ -198,19 +204,19 @@ fn a_quorum_refutes_a_claim_whose_profile_is_not_the_models() {
 }
 
 #[test]
-fn a_refutation_of_a_claim_that_lapsed_meanwhile_is_refused_without_failing_the_batch() {
+fn a_refutation_of_a_claim_that_lapsed_meanwhile_is_stale_and_burns_nothing() {
 	build_and_execute(|| {
 		register_pending(dave(), model(1));
 		assert_ok!(submit(alice(), vec![refuted(model(1), dave())]));
 		System::set_block_number(2 + CLAIM_TTL);
+		// The lapsed claim is not the live one any more: the report is stale.
 		assert_ok!(submit(bob(), vec![refuted(model(1), dave())]));
-		assert!(oracle_events().iter().any(|e| matches!(
-			e,
-			Event::RefutationRefused { model: m, claimant, .. } if *m == model(1) && *claimant == dave()
-		)));
+		System::assert_last_event(
+			Event::<Test>::StaleReport { subject: Subject::Ownership(model(1)), operator: bob() }
+				.into(),
+		);
 		// Nothing burned: the claim lapses as claims do, and its deposit goes back.
 		assert_eq!(Registry::status(&model(1)), Some(ModelStatus::Pending));
-		assert!(!Pending::<Test>::contains_key(Subject::Ownership(model(1))));
 	});
 }
 
@@ -228,6 +234,26 @@ fn refutations_only_name_the_live_claim() {
 		assert_ok!(submit(alice(), vec![refuted(model(2), dave())]));
 		System::assert_last_event(
 			Event::<Test>::StaleReport { subject: Subject::Ownership(model(2)), operator: alice() }
+				.into(),
+		);
+		assert!(Votes::<Test>::iter().next().is_none());
+	});
+}
+
+/// A refutation is of the name the claim gives: once Dave's claim under a wrong name lapses and
+/// he claims again under the right one, Alice's old refutation no longer counts.
+#[test]
+fn a_refutation_of_another_name_is_stale() {
+	build_and_execute(|| {
+		register_pending(dave(), model(1));
+		let wrong = Report::ClaimRefuted {
+			model: model(1),
+			claimant: dave(),
+			name: BoundedVec::truncate_from(b"not_model_1".to_vec()),
+		};
+		assert_ok!(submit(alice(), vec![wrong]));
+		System::assert_last_event(
+			Event::<Test>::StaleReport { subject: Subject::Ownership(model(1)), operator: alice() }
 				.into(),
 		);
 		assert!(Votes::<Test>::iter().next().is_none());
