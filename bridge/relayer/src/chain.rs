@@ -120,20 +120,6 @@ impl Chain {
 		let text = hash.as_str().ok_or("author_submitExtrinsic: no hash")?;
 		Ok(H256::from_slice(&unhex(text)?))
 	}
-
-	/// The best and finalised block numbers.
-	pub async fn heights(&self) -> Result<(u64, u64), String> {
-		let number = |v: &Value| {
-			v["number"]
-				.as_str()
-				.and_then(|n| u64::from_str_radix(n.trim_start_matches("0x"), 16).ok())
-				.ok_or_else(|| "header without a number".to_string())
-		};
-		let best = self.rpc("chain_getHeader", vec![]).await?;
-		let fin = self.rpc("chain_getFinalizedHead", vec![]).await?;
-		let fin = self.rpc("chain_getHeader", vec![fin]).await?;
-		Ok((number(&best)?, number(&fin)?))
-	}
 }
 
 /// `call` signed by `signer` as a wallet signs it: immortal, no tip, nonce `nonce`, for the

@@ -26,7 +26,6 @@ use pallet_nmr_bridge::{
 use polkadot_sdk::{
 	frame_support::BoundedVec,
 	sp_core::{crypto::Ss58Codec, H160, H256},
-	sp_io::hashing::blake2_256,
 };
 use serde_json::{json, Value};
 use std::{
@@ -238,16 +237,6 @@ impl Relayer {
 		})
 	}
 
-	/// The chain client (tests submit through it).
-	pub fn chain(&self) -> &Chain {
-		&self.chain
-	}
-
-	/// The progress kept.
-	pub fn state(&self) -> &State {
-		&self.state
-	}
-
 	/// Says `text` unless it is what was last said about `topic`.
 	fn tell(&mut self, topic: &'static str, text: String) {
 		if self.last_said.get(topic) != Some(&text) {
@@ -315,9 +304,8 @@ impl Relayer {
 			Some(_) => {},
 		}
 		self.scan().await?;
-		let minted: Vec<u64> =
-			self.state.seen.range(..status.next_deposit).map(|(_, s)| s.block).collect();
-		if let Some(block) = minted.into_iter().max() {
+		let minted = self.state.seen.range(..status.next_deposit).map(|(_, s)| s.block).max();
+		if let Some(block) = minted {
 			self.state.floor = self.state.floor.max(block);
 		}
 		self.state.seen.retain(|n, _| *n >= status.next_deposit);
@@ -443,7 +431,7 @@ impl Relayer {
 			);
 			return Ok(());
 		};
-		let hash = H256(blake2_256(&deposit.encode()));
+		let hash = pallet_nmr_bridge::Pallet::<numerstake_runtime::Runtime>::deposit_hash(&deposit);
 		let key = map_key("NmrBridge", "DepositVotes", &self.account.clone());
 		let mine = self
 			.chain

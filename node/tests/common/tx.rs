@@ -10,19 +10,8 @@ use polkadot_sdk::{
 };
 use serde_json::json;
 
-/// `0x`-prefixed lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
-}
-
-/// Bytes of `0x`-prefixed hex.
-pub fn unhex(text: &str) -> Result<Vec<u8>, String> {
-	let t = text.trim_start_matches("0x");
-	(0..t.len())
-		.step_by(2)
-		.map(|i| u8::from_str_radix(t.get(i..i + 2).unwrap_or("zz"), 16).map_err(|e| e.to_string()))
-		.collect()
-}
+/// `0x`-prefixed hex, both ways: the relayer's (one implementation for the node tests and it).
+pub use numerstake_relayer::chain::{hex, unhex};
 
 /// Signs `call` as `signer` (immortal, no tip, next nonce) and submits it; the transaction hash.
 pub fn submit(node: &Node, signer: Sr25519Keyring, call: RuntimeCall) -> Result<String, String> {

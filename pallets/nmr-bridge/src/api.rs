@@ -99,7 +99,7 @@ impl<T: crate::Config> crate::Pallet<T> {
 			cutoff: r.cutoff,
 			digest,
 			signatures: r.signatures.iter().flat_map(|(_, s)| s.iter().copied()).collect(),
-			complete: r.signatures.len() >= usize::from(r.outgoing_threshold),
+			complete: r.is_complete(),
 		})
 	}
 }

@@ -316,8 +316,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Whether the rotation into the current set (if any) has the outgoing set's threshold.
 	fn rotation_signed() -> bool {
-		Rotations::<T>::get(SetId::<T>::get())
-			.is_none_or(|r| r.signatures.len() >= usize::from(r.outgoing_threshold))
+		Rotations::<T>::get(SetId::<T>::get()).is_none_or(|r| r.is_complete())
 	}
 
 	pub(crate) fn do_set_relayers(

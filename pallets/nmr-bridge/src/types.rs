@@ -133,6 +133,13 @@ pub struct Rotation<MaxSigners: Get<u32>> {
 	pub signatures: BoundedVec<(H160, EthSignature), MaxSigners>,
 }
 
+impl<MaxSigners: Get<u32>> Rotation<MaxSigners> {
+	/// Whether the outgoing set's threshold signed it.
+	pub fn is_complete(&self) -> bool {
+		self.signatures.len() >= usize::from(self.outgoing_threshold)
+	}
+}
+
 /// Governance's limits.
 #[derive(
 	Clone,
