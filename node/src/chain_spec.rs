@@ -1,4 +1,5 @@
-//! Chain specifications: the built-in `dev` and `local` chains, or a JSON file.
+//! Chain specifications: the built-in `dev` and `local` chains, the `live-template` to fill in
+//! for a live network, or a JSON file.
 
 use numerstake_runtime::{TOKEN_DECIMALS, TOKEN_SYMBOL, WASM_BINARY};
 use polkadot_sdk::{
@@ -45,6 +46,25 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		.with_id("numerstake_local_testnet")
 		.with_chain_type(ChainType::Local)
 		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_properties(chain_properties())
+		.build())
+}
+
+/// The id of the live template. The node refuses to run a chain with this id: its development
+/// keys (validators, council, oracle operators, relayers) are public, so whoever launched it
+/// unedited would hand anyone the bridge. Editing the spec means giving it an id of its own.
+pub const LIVE_TEMPLATE_ID: &str = "numerstake_live_template";
+
+/// The template of a live chain (no NMR at genesis, no sudo; development keys standing in for
+/// the operators' own, to be replaced before launch).
+pub fn live_template_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("numerstake")
+		.with_id(LIVE_TEMPLATE_ID)
+		.with_chain_type(ChainType::Live)
+		.with_genesis_config_preset_name(
+			numerstake_runtime::genesis_config_presets::LIVE_TEMPLATE_PRESET,
+		)
 		.with_properties(chain_properties())
 		.build())
 }

@@ -42,6 +42,7 @@ impl SubstrateCli for Cli {
 		Ok(match id {
 			"dev" => Box::new(chain_spec::development_chain_spec()?),
 			"" | "local" => Box::new(chain_spec::local_chain_spec()?),
+			"live-template" => Box::new(chain_spec::live_template_chain_spec()?),
 			path => {
 				Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?)
 			},
@@ -117,6 +118,15 @@ pub fn run() -> sc_cli::Result<()> {
 		},
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			if runner.config().chain_spec.id() == chain_spec::LIVE_TEMPLATE_ID {
+				return Err(format!(
+					"this is the live template, whose development keys anyone can sign with: \
+					 replace its validators, council, oracle operators, relayers, bridge contract \
+					 and guardian, give it an \"id\" of its own, and run that (build-spec \
+					 --chain live-template > live.json; edit; build-spec --chain live.json --raw)"
+				)
+				.into());
+			}
 			let endpoint = cli.numerai_endpoint.clone();
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {

@@ -14,7 +14,7 @@ mod common;
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
-use common::{free_balance, scratch_dir, tx::submit, Node};
+use common::{free_balance, scratch_dir, storage_value, tx::submit, Node};
 use numerstake_relayer::{
 	anvil::Anvil,
 	chain::Chain,
@@ -367,6 +367,200 @@ fn deposits_mint_once_through_three_relayers_one_lying_and_withdrawals_release_o
 	);
 	drop(alice);
 	drop(bob);
+}
+
+/// A live chain starts with no NMR at all. Its relayers (Alice and Bob of the template's three,
+/// threshold two) hold none either, yet they mint the first deposit: their accounts exist while
+/// they serve and their votes and signatures that count are free. The first fees, too small for
+/// an account that does not exist (the block author's, the fee pot's), are owed to the fee pot
+/// and paid into it once it can exist; at every step total issuance + owed = NMR locked.
+#[test]
+fn a_live_chain_starts_with_no_nmr_and_its_relayers_bring_the_first_in() {
+	let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+	let dir = scratch_dir("bridge-live");
+	let anvil = Anvil::start(&["--block-time", "1", "--slots-in-an-epoch", "1"]).expect("anvil");
+	let eth_url = anvil.url();
+	let eth = Eth::connect(&eth_url).unwrap();
+	// The operator's path: write out the template, (edit it,) run the file.
+	let spec = dir.join("live.json");
+	let out = Command::new(common::node_binary())
+		.args(["build-spec", "--chain", "live-template", "--disable-default-bootnode"])
+		.output()
+		.expect("build-spec");
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	std::fs::write(&spec, &out.stdout).unwrap();
+	// Unedited, the node refuses it: its development keys are public.
+	let refused = Command::new(common::node_binary())
+		.args(["--chain", spec.to_str().unwrap(), "--tmp", "--unsafe-force-node-key-generation"])
+		.output()
+		.expect("node");
+	let why = String::from_utf8_lossy(&refused.stderr);
+	assert!(!refused.status.success() && why.contains("this is the live template"), "{why}");
+	// The operators' edit: here they keep the development keys as their own, and name it.
+	let mut edited: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+	edited["id"] = "numerstake_live_test".into();
+	std::fs::write(&spec, serde_json::to_vec_pretty(&edited).unwrap()).unwrap();
+	let node = Node::start(
+		"live",
+		&dir,
+		&[
+			"--chain",
+			spec.to_str().unwrap(),
+			"--alice",
+			"--validator",
+			"--tmp",
+			"--unsafe-force-node-key-generation",
+		],
+	);
+	node.wait_for_rpc(Duration::from_secs(120));
+	node.wait_for_heights(1, 0, Duration::from_secs(120));
+	let chain_url = format!("http://127.0.0.1:{}", node.rpc_port);
+
+	let issuance = |node: &Node| storage_value::<u128>(node, "Balances", "TotalIssuance");
+	let owed = |node: &Node| storage_value::<u128>(node, "FeePot", "FeePotOwed").unwrap_or(0);
+	assert_eq!(issuance(&node).unwrap_or(0), 0, "no NMR at genesis");
+	assert!(storage_value::<AccountId>(&node, "Sudo", "Key").is_none(), "no sudo key");
+	let (alice, bob) = (Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id());
+
+	let deployed = relayer_cli(
+		&[
+			"deploy",
+			"--eth-url",
+			&eth_url,
+			"--relayer",
+			"//Alice",
+			"--relayer",
+			"//Bob",
+			"--relayer",
+			"//Charlie",
+			"--threshold",
+			"2",
+			"--min-threshold",
+			"2",
+			"--window-cap",
+			"1000",
+		],
+		&[],
+	);
+	let deployed: serde_json::Value = serde_json::from_str(deployed.trim()).unwrap();
+	let bridge: Address = deployed["bridge"].as_str().unwrap().parse().unwrap();
+	let contract_arg = bridge.to_string();
+	let logs = [dir.join("alice.log"), dir.join("bob.log")];
+	let log_refs: Vec<&Path> =
+		logs.iter().map(|p| p.as_path()).chain([node.log.as_path()]).collect();
+	let relayers = [("//Alice", &logs[0], "alice.json"), ("//Bob", &logs[1], "bob.json")].map(
+		|(suri, log, state)| {
+			RelayerProcess::start(suri, &eth_url, &chain_url, &contract_arg, &dir.join(state), log)
+		},
+	);
+
+	let eve = Sr25519Keyring::Eve.to_account_id();
+	let started = Instant::now();
+	relayer_cli(
+		&[
+			"deposit",
+			"--eth-url",
+			&eth_url,
+			"--contract",
+			&contract_arg,
+			"--amount",
+			"10",
+			"--to",
+			&eve.to_ss58check(),
+		],
+		&[],
+	);
+	wait_for("the first deposit minted", 120, &log_refs, || {
+		(free_balance(&node, &eve) == 10 * NMR).then_some(())
+	});
+	println!(
+		"live chain: first deposit minted {:.1} s after it was made",
+		started.elapsed().as_secs_f64()
+	);
+	assert_eq!(issuance(&node), Some(10 * NMR));
+	assert_eq!(
+		(free_balance(&node, &alice), free_balance(&node, &bob)),
+		(0, 0),
+		"relayers paid nothing"
+	);
+
+	// Eve's first transfers: their fees are below the existential deposit and neither the
+	// block author (Alice, no NMR) nor the fee pot exists yet, so they are owed to the pot.
+	let ferdie = Sr25519Keyring::Ferdie.to_account_id();
+	let pot = numerstake_runtime::configs::fee_pot_account();
+	let mut sent = 0;
+	let mut owed_seen = 0;
+	while sent < 20 {
+		let call =
+			RuntimeCall::Balances(polkadot_sdk::pallet_balances::Call::transfer_allow_death {
+				dest: ferdie.clone().into(),
+				value: NMR / 2,
+			});
+		submit(&node, Sr25519Keyring::Eve, call).expect("transfer accepted");
+		sent += 1;
+		wait_for("the transfer", 60, &log_refs, || {
+			(free_balance(&node, &ferdie) == sent * NMR / 2).then_some(())
+		});
+		let o = owed(&node);
+		// Nothing is lost: what no account holds yet is owed to the pot.
+		assert_eq!(issuance(&node).unwrap() + o, 10 * NMR, "after transfer {sent}");
+		if o == 0 && owed_seen > 0 {
+			break;
+		}
+		owed_seen = owed_seen.max(o);
+	}
+	assert!(owed_seen > 0, "the first fees were owed to the pot");
+	let fees = free_balance(&node, &pot);
+	println!(
+		"live chain: fees owed to the pot up to {owed_seen} planck; it exists after {sent} \
+		 transfers, holding {fees} planck"
+	);
+	assert!(owed(&node) == 0 && fees > 0, "the pot took what it was owed");
+	assert_eq!(issuance(&node), Some(10 * NMR), "every fee is in an account");
+	assert_eq!(
+		free_balance(&node, &eve)
+			+ free_balance(&node, &ferdie)
+			+ fees + free_balance(&node, &alice),
+		10 * NMR
+	);
+
+	// Back out: the relayers sign Eve's withdrawal for free; the proof releases on Ethereum.
+	let to = rt.block_on(eth.accounts()).unwrap()[3];
+	relayer_cli(
+		&["withdraw", "--chain-url", &chain_url, "--amount", "4", "--to", &to.to_string()],
+		&[("NUMERSTAKE_SURI", "//Eve")],
+	);
+	wait_for("the withdrawal's proof", 120, &log_refs, || {
+		node.call_api::<Option<pallet_nmr_bridge::ReleaseProof<u128>>>(
+			"NmrBridgeApi_withdrawal_proof",
+			1u64,
+		)
+		.ok()
+		.flatten()
+		.filter(|p| p.complete)
+	});
+	relayer_cli(
+		&[
+			"release",
+			"--eth-url",
+			&eth_url,
+			"--chain-url",
+			&chain_url,
+			"--contract",
+			&contract_arg,
+			"--nonce",
+			"1",
+		],
+		&[],
+	);
+	let locked = NmrBridge::lockedCall::abi_decode_returns(
+		&rt.block_on(eth.call(bridge, &NmrBridge::lockedCall {}.abi_encode())).unwrap(),
+	)
+	.unwrap();
+	assert_eq!(locked, U256::from(6 * NMR));
+	assert_eq!(issuance(&node), Some(6 * NMR), "issuance = NMR locked");
+	assert_eq!(free_balance(&node, &bob), 0, "a relayer needs no NMR");
+	drop(relayers);
 }
 
 /// The dev presets register the Ethereum addresses of the ECDSA keys `//Alice` and `//Bob`: the

@@ -3,7 +3,8 @@
 //! models that the local Numerai fixture serves.
 //!
 //! Dev chains start with endowed development accounts; that is the only way NMR comes into
-//! existence outside the bridge, and only on these chains.
+//! existence outside the bridge, and only on these chains. A third preset, `live_template`, is
+//! the shape of a live chain's genesis: no NMR, no sudo, keys to be replaced.
 
 use crate::{
 	configs::fee_pot_account, AccountId, Balance, BalancesConfig, CouncilMembershipConfig,
@@ -209,11 +210,47 @@ pub fn local_config_genesis() -> Value {
 	)
 }
 
+/// The name of the live template preset.
+pub const LIVE_TEMPLATE_PRESET: &str = "live_template";
+
+/// The shape of a live chain's genesis, to be filled in before launch: **no NMR at all** (every
+/// planck is minted by the bridge against NMR locked on Ethereum), no sudo, governance by the
+/// council, three relayers of whom two must agree (at least two on a live chain), and the bridge
+/// open from the first block. Every key in it is a well-known development key standing in for
+/// the operators' own, and the contract is the dev chain's: replace them (`build-spec --chain
+/// live-template`, edit, `build-spec --raw`) — `docs/bridge.md` lists what to change.
+pub fn live_template_genesis() -> Value {
+	let bridge = bridge_genesis(3);
+	let operators = dev_council();
+	let threshold = operators.len() as u32 / 2 + 1;
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		aura: pallet_aura::GenesisConfig {
+			authorities: vec![authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice)).0],
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: vec![(authority((Sr25519Keyring::Alice, Ed25519Keyring::Alice)).1, 1)],
+		},
+		council_membership: CouncilMembershipConfig {
+			members: BoundedVec::truncate_from(dev_council())
+		},
+		round_oracle: RoundOracleConfig { operators, threshold },
+		nmr_bridge: NmrBridgeConfig {
+			relayers: bridge.relayers,
+			threshold: bridge.threshold,
+			min_threshold: 2,
+			contract: bridge.contract,
+			guardian: bridge.guardian,
+			limits: bridge.limits,
+		},
+	})
+}
+
 /// The JSON patch of the named preset, if there is one.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		LIVE_TEMPLATE_PRESET => live_template_genesis(),
 		_ => return None,
 	};
 	serde_json::to_vec(&patch).ok()
@@ -224,5 +261,6 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(LIVE_TEMPLATE_PRESET),
 	]
 }

@@ -23,8 +23,8 @@ pub mod genesis_config_presets;
 use alloc::{borrow::Cow, vec::Vec};
 use polkadot_sdk::{
 	frame_executive, frame_support, frame_system, pallet_aura, pallet_balances, pallet_collective,
-	pallet_grandpa, pallet_membership, pallet_proxy, pallet_sudo, pallet_timestamp,
-	pallet_transaction_payment, pallet_utility,
+	pallet_grandpa, pallet_membership, pallet_proxy, pallet_skip_feeless_payment, pallet_sudo,
+	pallet_timestamp, pallet_transaction_payment, pallet_utility,
 	sp_runtime::{
 		generic, impl_opaque_keys,
 		traits::{BlakeTwo256, IdentifyAccount, Verify},
@@ -74,7 +74,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("numerstake"),
 	impl_name: Cow::Borrowed("numerstake-node"),
 	authoring_version: 1,
-	spec_version: 106,
+	spec_version: 107,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -138,7 +138,12 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
-	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	// Calls that declare themselves free (a relayer's vote that counts) skip the fee, so that
+	// relayers need no NMR on a chain whose genesis holds none.
+	pallet_skip_feeless_payment::SkipCheckIfFeeless<
+		Runtime,
+		pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	>,
 	frame_system::WeightReclaim<Runtime>,
 );
 
@@ -202,6 +207,8 @@ mod runtime {
 	pub type Utility = pallet_utility;
 	#[runtime::pallet_index(10)]
 	pub type Proxy = pallet_proxy;
+	#[runtime::pallet_index(11)]
+	pub type SkipFeelessPayment = pallet_skip_feeless_payment;
 	// 20..: numerstake pallets (registry, oracle, delegation, bridge).
 	#[runtime::pallet_index(20)]
 	pub type ModelRegistry = pallet_model_registry;

@@ -98,7 +98,7 @@ impl Chain {
 		}
 	}
 
-	/// Signs `call` (immortal, no tip, the account's next nonce, including the pool's) and
+	/// Signs `call` (mortal, no tip, the account's next nonce, including the pool's) and
 	/// submits it; the transaction hash. A transaction the pool refuses comes back as an error
 	/// naming the reason.
 	pub async fn submit(&self, call: RuntimeCall) -> Result<H256, String> {
@@ -115,15 +115,28 @@ impl Chain {
 		let spec = version["specVersion"].as_u64().ok_or("no specVersion")? as u32;
 		let tx_version =
 			version["transactionVersion"].as_u64().ok_or("no transactionVersion")? as u32;
-		let xt = signed_extrinsic(call, signer, nonce, genesis, spec, tx_version);
+		// Mortal from the finalised head: a transaction not included within the period can
+		// never be replayed, even if the account is reaped and its nonce starts again.
+		let head = self.finalized_head().await?;
+		let header = self.rpc("chain_getHeader", vec![json!(hex(head.as_bytes()))]).await?;
+		let number = header["number"]
+			.as_str()
+			.and_then(|n| u64::from_str_radix(n.trim_start_matches("0x"), 16).ok())
+			.ok_or("chain_getHeader: no block number")?;
+		let xt =
+			signed_extrinsic(call, signer, nonce, genesis, spec, tx_version, Some((number, head)));
 		let hash = self.rpc("author_submitExtrinsic", vec![json!(hex(&xt.encode()))]).await?;
 		let text = hash.as_str().ok_or("author_submitExtrinsic: no hash")?;
 		Ok(H256::from_slice(&unhex(text)?))
 	}
 }
 
-/// `call` signed by `signer` as a wallet signs it: immortal, no tip, nonce `nonce`, for the
-/// chain of `genesis` at runtime `spec` / `tx_version`.
+/// Blocks a relayer's transaction stays valid for.
+pub const MORTAL_PERIOD: u64 = 64;
+
+/// `call` signed by `signer` as a wallet signs it: no tip, nonce `nonce`, for the chain of
+/// `genesis` at runtime `spec` / `tx_version`; valid for [`MORTAL_PERIOD`] blocks from
+/// `checkpoint` (a block's number and hash), or for ever if `None`.
 pub fn signed_extrinsic(
 	call: RuntimeCall,
 	signer: &sr25519::Pair,
@@ -131,19 +144,24 @@ pub fn signed_extrinsic(
 	genesis: H256,
 	spec: u32,
 	tx_version: u32,
+	checkpoint: Option<(u64, H256)>,
 ) -> UncheckedExtrinsic {
+	let (era, era_hash) = match checkpoint {
+		Some((number, hash)) => (Era::mortal(MORTAL_PERIOD, number), hash),
+		None => (Era::Immortal, genesis),
+	};
 	let extension: TxExtension = (
 		frame_system::CheckNonZeroSender::new(),
 		frame_system::CheckSpecVersion::new(),
 		frame_system::CheckTxVersion::new(),
 		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
+		frame_system::CheckEra::from(era),
 		frame_system::CheckNonce::from(nonce),
 		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		pallet_transaction_payment::ChargeTransactionPayment::from(0).into(),
 		frame_system::WeightReclaim::new(),
 	);
-	let implicit = ((), spec, tx_version, genesis, genesis, (), (), (), ());
+	let implicit = ((), spec, tx_version, genesis, era_hash, (), (), (), ());
 	let payload = SignedPayload::from_raw(call, extension, implicit);
 	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
 	let (call, extension, _) = payload.deconstruct();

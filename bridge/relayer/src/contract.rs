@@ -92,6 +92,26 @@ pub fn rotate_digest(
 	)
 }
 
+/// What the current set `set_id` signs to unpause the contract (its `unpauseDigest`), at admin
+/// nonce `nonce`.
+pub fn unpause_digest(chain_id: u64, contract: Address, set_id: u32, nonce: u64) -> B256 {
+	let type_hash = keccak256("Unpause(uint32 setId,uint64 nonce)");
+	typed(chain_id, contract, keccak256((type_hash, set_id, nonce).abi_encode()))
+}
+
+/// What the current set `set_id` signs to make `guardian` the contract's guardian (its
+/// `guardianDigest`), at admin nonce `nonce`.
+pub fn guardian_digest(
+	chain_id: u64,
+	contract: Address,
+	set_id: u32,
+	guardian: Address,
+	nonce: u64,
+) -> B256 {
+	let type_hash = keccak256("SetGuardian(uint32 setId,address guardian,uint64 nonce)");
+	typed(chain_id, contract, keccak256((type_hash, set_id, guardian, nonce).abi_encode()))
+}
+
 /// A relayer's secp256k1 key.
 pub struct Signer(ecdsa::Pair);
 

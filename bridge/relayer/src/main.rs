@@ -7,6 +7,8 @@
 //! numerstake-relayer withdraw --amount 5 --to 0x…                        (burns on the chain)
 //! numerstake-relayer release --contract 0x… --nonce 1                    (submits the proof)
 //! numerstake-relayer rotate --contract 0x… --set-id 1                    (submits a rotation)
+//! numerstake-relayer admin-sign --contract 0x… unpause                    (a relayer signs)
+//! numerstake-relayer admin-submit --contract 0x… --signature 0x… … unpause
 //! ```
 //!
 //! Keys come from a file (`--key-file`) or an environment variable, never from the command line,
@@ -134,6 +136,164 @@ enum Command {
 		#[arg(long, default_value_t = 1)]
 		account_index: usize,
 	},
+	/// A relayer's signature of an administrative message of the contract (resuming it after a
+	/// pause, or replacing its guardian), read from the contract for its current set. Prints
+	/// the signer and the signature; collect a threshold of them for `admin-submit`. Key:
+	/// `--key-file` or $NUMERSTAKE_RELAYER_SURI.
+	AdminSign {
+		#[arg(long)]
+		contract: Address,
+		#[arg(long)]
+		key_file: Option<PathBuf>,
+		#[command(subcommand)]
+		action: AdminAction,
+	},
+	/// Submits an administrative message with the relayers' signatures (`admin-sign`), checked
+	/// and ordered first, from an unlocked account of the Ethereum node; or, with
+	/// `--print-calldata`, prints the transaction's data for a wallet to send.
+	AdminSubmit {
+		#[arg(long)]
+		contract: Address,
+		/// A relayer's signature (`0x` and 65 bytes); repeat for each.
+		#[arg(long = "signature", required = true)]
+		signatures: Vec<String>,
+		#[arg(long, default_value_t = 0, global = true)]
+		account_index: usize,
+		#[arg(long, global = true)]
+		print_calldata: bool,
+		#[command(subcommand)]
+		action: AdminAction,
+	},
+}
+
+/// The contract's administrative messages, signed by the current set's threshold.
+#[derive(Subcommand, Clone, Copy)]
+enum AdminAction {
+	/// Resume the paused contract.
+	Unpause,
+	/// Make `guardian` the contract's guardian.
+	SetGuardian {
+		#[arg(long)]
+		guardian: Address,
+	},
+}
+
+/// An administrative message as the current set signs it: computed here from the contract's
+/// chain id, address, current set and admin nonce, and checked against the digest the contract
+/// itself answers, so that a node or contract serving another digest (a release, say) cannot
+/// get it signed.
+struct AdminMessage {
+	digest: B256,
+	set_id: u32,
+	members: Vec<Address>,
+	shown: serde_json::Value,
+}
+
+async fn admin_message(
+	eth: &Eth,
+	contract: Address,
+	action: AdminAction,
+) -> Result<AdminMessage, String> {
+	async fn read<C: alloy_sol_types::SolCall>(
+		eth: &Eth,
+		contract: Address,
+		call: C,
+		what: &str,
+	) -> Result<C::Return, String> {
+		let out = eth.call(contract, &call.abi_encode()).await.map_err(|e| {
+			format!("reading {what} from {contract}: {e} (is it the numerstake lock contract?)")
+		})?;
+		C::abi_decode_returns(&out).map_err(|e| {
+			format!("{contract} answered {what} with {e}: is it the numerstake lock contract?")
+		})
+	}
+	let chain_id = eth.chain_id().await.map_err(|e| e.to_string())?;
+	let set_id = read(eth, contract, NmrBridge::currentSetCall {}, "currentSet").await?;
+	let nonce = read(eth, contract, NmrBridge::adminNonceCall {}, "adminNonce").await?;
+	let members =
+		read(eth, contract, NmrBridge::signersOfCall { setId: set_id }, "signersOf").await?;
+	let (digest, answered, shown) = match action {
+		AdminAction::Unpause => (
+			contract::unpause_digest(chain_id, contract, set_id, nonce),
+			read(eth, contract, NmrBridge::unpauseDigestCall {}, "unpauseDigest").await?,
+			serde_json::json!({"type": "Unpause", "setId": set_id, "nonce": nonce}),
+		),
+		AdminAction::SetGuardian { guardian } => (
+			contract::guardian_digest(chain_id, contract, set_id, guardian, nonce),
+			read(
+				eth,
+				contract,
+				NmrBridge::guardianDigestCall { guardian_: guardian },
+				"guardianDigest",
+			)
+			.await?,
+			serde_json::json!({
+				"type": "SetGuardian", "setId": set_id, "guardian": guardian.to_string(), "nonce": nonce
+			}),
+		),
+	};
+	if answered != digest {
+		return Err(format!(
+			"{contract} on chain {chain_id} answers digest {answered} for this message, not the \
+			 {digest} of a numerstake lock contract: refusing"
+		));
+	}
+	let shown = serde_json::json!({
+		"chainId": chain_id, "contract": contract.to_string(), "message": shown,
+		"digest": digest.to_string(),
+	});
+	Ok(AdminMessage { digest, set_id, members, shown })
+}
+
+async fn admin_submit(
+	eth: &Eth,
+	contract: Address,
+	action: AdminAction,
+	signatures: &[String],
+	from: Option<Address>,
+) -> Result<String, String> {
+	let AdminMessage { digest, set_id: current, members, .. } =
+		admin_message(eth, contract, action).await?;
+	let mut signed: Vec<(Address, [u8; 65])> = Vec::new();
+	for text in signatures {
+		let bytes = numerstake_relayer::chain::unhex(text)?;
+		let sig: [u8; 65] =
+			bytes.try_into().map_err(|_| format!("{text} is not a 65-byte signature"))?;
+		let signer = pallet_nmr_bridge::eth::signer(&digest.0, &sig)
+			.map(|a| Address::from_slice(a.as_bytes()))
+			.ok_or(format!("{text} is not a valid signature"))?;
+		if !members.contains(&signer) {
+			return Err(format!(
+				"{signer} signed, but it is not in the contract's current set {current} (the \
+				 signature may be of an older message: sign again)"
+			));
+		}
+		if signed.iter().any(|(a, _)| *a == signer) {
+			return Err(format!("{signer} signed twice"));
+		}
+		signed.push((signer, sig));
+	}
+	signed.sort_by_key(|(a, _)| *a);
+	let concatenated: Vec<u8> = signed.iter().flat_map(|(_, s)| s.iter().copied()).collect();
+	let (data, done) = match action {
+		AdminAction::Unpause => (
+			NmrBridge::unpauseCall { signatures: concatenated.into() }.abi_encode(),
+			"unpaused the contract".to_string(),
+		),
+		AdminAction::SetGuardian { guardian } => (
+			NmrBridge::setGuardianCall { guardian_: guardian, signatures: concatenated.into() }
+				.abi_encode(),
+			format!("made {guardian} the contract's guardian"),
+		),
+	};
+	let Some(from) = from else {
+		return Ok(format!("to {contract}\ndata {}", alloy_primitives::hex::encode_prefixed(data)));
+	};
+	let receipt = eth
+		.transact(from, Some(contract), &data)
+		.await
+		.map_err(|e| format!("the contract refused it: {e}"))?;
+	Ok(format!("{done} in block {} (tx {})", receipt.block_number, receipt.transaction_hash))
 }
 
 fn planck(text: &str) -> Result<u128, String> {
@@ -328,6 +488,33 @@ async fn main_result(cli: Cli) -> Result<(), String> {
 				"rotated the contract to set {set_id} in block {} (tx {})",
 				receipt.block_number, receipt.transaction_hash
 			);
+			Ok(())
+		},
+		Command::AdminSign { contract, key_file, action } => {
+			let key = Signer::from_suri(&secret(key_file.as_ref(), "NUMERSTAKE_RELAYER_SURI")?)?;
+			let m = admin_message(&eth()?, contract, action).await?;
+			if !m.members.contains(&key.address()) {
+				return Err(format!(
+					"{} is not in the contract's current set {}: its signature would not count",
+					key.address(),
+					m.set_id
+				));
+			}
+			println!(
+				"{}",
+				serde_json::json!({
+					"signer": key.address().to_string(),
+					"signature": alloy_primitives::hex::encode_prefixed(key.sign(m.digest)),
+					"signed": m.shown,
+				})
+			);
+			Ok(())
+		},
+		Command::AdminSubmit { contract, signatures, account_index, print_calldata, action } => {
+			let eth = eth()?;
+			let from =
+				if print_calldata { None } else { Some(unlocked(&eth, account_index).await?) };
+			println!("{}", admin_submit(&eth, contract, action, &signatures, from).await?);
 			Ok(())
 		},
 		Command::Release { contract, nonce, account_index } => {

@@ -246,3 +246,13 @@ pub fn free_balance(node: &Node, who: &numerstake_runtime::AccountId) -> u128 {
 	.expect("account info");
 	info.data.free
 }
+
+/// A plain storage value (`pallet`, `item` as the storage key's prefixes), `None` when absent.
+pub fn storage_value<T: codec::Decode>(node: &Node, pallet: &str, item: &str) -> Option<T> {
+	use polkadot_sdk::sp_io::hashing::twox_128;
+	let mut key = twox_128(pallet.as_bytes()).to_vec();
+	key.extend(twox_128(item.as_bytes()));
+	let value = node.rpc("state_getStorage", json!([tx::hex(&key)])).expect("storage read");
+	let bytes = tx::unhex(value.as_str()?).expect("hex");
+	Some(T::decode(&mut &bytes[..]).expect("decodes"))
+}

@@ -29,6 +29,7 @@ pub fn submit(node: &Node, signer: Sr25519Keyring, call: RuntimeCall) -> Result<
 		genesis,
 		VERSION.spec_version,
 		VERSION.transaction_version,
+		None,
 	);
 	let hash = node.rpc("author_submitExtrinsic", json!([hex(&xt.encode())]))?;
 	Ok(hash.as_str().unwrap_or_default().to_string())

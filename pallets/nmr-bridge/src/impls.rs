@@ -82,9 +82,12 @@ impl<T: Config> Pallet<T> {
 		H256(blake2_256(&deposit.encode()))
 	}
 
-	/// Records `who`'s vote; mints on a quorum. `Ok(false)`: ignored as stale.
-	pub(crate) fn do_vote(who: T::AccountId, deposit: DepositOf<T>) -> Result<bool, DispatchError> {
-		ensure!(Self::relayer(&who).is_some(), Error::<T>::NotRelayer);
+	/// What `who`'s vote on `deposit` would do, without doing it.
+	pub(crate) fn check_vote(
+		who: &T::AccountId,
+		deposit: &DepositOf<T>,
+	) -> Result<VoteCheck, DispatchError> {
+		ensure!(Self::relayer(who).is_some(), Error::<T>::NotRelayer);
 		ensure!(!Paused::<T>::get(), Error::<T>::BridgePaused);
 		let contract = Contract::<T>::get().ok_or(Error::<T>::NoContract)?;
 		ensure!(!LimitsSet::<T>::get().period.is_zero(), Error::<T>::NoLimits);
@@ -93,24 +96,30 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::WrongContract
 		);
 		let next = NextDeposit::<T>::get();
-		let nonce = deposit.nonce;
-		if nonce < next {
-			Self::deposit_event(Event::StaleVote { nonce, relayer: who });
-			return Ok(false);
+		if deposit.nonce < next {
+			return Ok(VoteCheck::Stale);
 		}
-		ensure!(nonce == next, Error::<T>::NotNextDeposit);
+		ensure!(deposit.nonce == next, Error::<T>::NotNextDeposit);
 		ensure!(Deferred::<T>::get().is_none(), Error::<T>::DepositDeferred);
 		ensure!(!deposit.amount.is_zero(), Error::<T>::ZeroAmount);
-		let hash = Self::deposit_hash(&deposit);
-		if let Some((n, previous)) = DepositVotes::<T>::get(&who) {
-			if n == nonce {
-				if previous == hash {
-					Self::deposit_event(Event::StaleVote { nonce, relayer: who });
-					return Ok(false);
-				}
-				return Err(Error::<T>::AlreadyVoted.into());
-			}
+		let hash = Self::deposit_hash(deposit);
+		match DepositVotes::<T>::get(who) {
+			Some((n, previous)) if n == deposit.nonce && previous == hash => Ok(VoteCheck::Stale),
+			Some((n, _)) if n == deposit.nonce => Err(Error::<T>::AlreadyVoted.into()),
+			_ => Ok(VoteCheck::Counts(hash)),
 		}
+	}
+
+	/// Records `who`'s vote; mints on a quorum. `Ok(false)`: ignored as stale.
+	pub(crate) fn do_vote(who: T::AccountId, deposit: DepositOf<T>) -> Result<bool, DispatchError> {
+		let nonce = deposit.nonce;
+		let hash = match Self::check_vote(&who, &deposit)? {
+			VoteCheck::Stale => {
+				Self::deposit_event(Event::StaleVote { nonce, relayer: who });
+				return Ok(false);
+			},
+			VoteCheck::Counts(hash) => hash,
+		};
 		DepositVotes::<T>::insert(&who, (nonce, hash));
 		DepositCandidates::<T>::insert(hash, &deposit);
 		Self::deposit_event(Event::DepositVoted { nonce, relayer: who, hash });
@@ -225,40 +234,77 @@ impl<T: Config> Pallet<T> {
 		Some(eth::release_digest(c.chain_id, &c.address, nonce, &w.recipient, w.amount, w.set_id))
 	}
 
+	/// Where `signature` of withdrawal `nonce` by `relayer` would go, without storing it: the
+	/// withdrawal as it would be signed (an incomplete older set's proof starts anew) and the
+	/// signature's place in it, or `None` when the relayer signed it already.
+	fn check_signature(
+		relayer: &Relayer<T::AccountId>,
+		nonce: u64,
+		signature: &EthSignature,
+	) -> Result<(WithdrawalOf<T>, Option<usize>), DispatchError> {
+		let set_id = SetId::<T>::get();
+		let mut w = Withdrawals::<T>::get(nonce).ok_or(Error::<T>::UnknownWithdrawal)?;
+		if w.set_id != set_id {
+			// An older set's proof: if it was never completed, the current set signs anew; a
+			// complete one stays (the contract honours it for a while) until its owner asks for
+			// a new one.
+			let old_threshold = SetThresholds::<T>::get(w.set_id).unwrap_or(u32::MAX);
+			ensure!((w.signatures.len() as u32) < old_threshold, Error::<T>::ProofComplete);
+			w.set_id = set_id;
+			w.signatures = BoundedVec::new();
+		}
+		let digest = Self::release_digest(nonce, &w).ok_or(Error::<T>::NoContract)?;
+		let signer = eth::signer(&digest, signature).ok_or(Error::<T>::BadSignature)?;
+		ensure!(signer == relayer.eth, Error::<T>::WrongSigner);
+		let at = w.signatures.binary_search_by_key(&signer, |(a, _)| *a).err();
+		Ok((w, at))
+	}
+
+	/// Whether every one of `who`'s signatures would count (the call is then free of fees,
+	/// which relayers need on a chain whose genesis holds no NMR).
+	pub(crate) fn signatures_count(who: &T::AccountId, signatures: &[(u64, EthSignature)]) -> bool {
+		let Some(relayer) = Self::relayer(who) else { return false };
+		if Paused::<T>::get() || Contract::<T>::get().is_none() {
+			return false;
+		}
+		// Two signatures of one withdrawal in one call: the second would not count.
+		let mut nonces: Vec<u64> = signatures.iter().map(|(n, _)| *n).collect();
+		nonces.sort_unstable();
+		nonces.dedup();
+		let threshold = Threshold::<T>::get() as usize;
+		!signatures.is_empty()
+			&& nonces.len() == signatures.len()
+			&& signatures.iter().all(|(nonce, signature)| {
+				// Counts: a new signer, on a proof still short of the threshold.
+				matches!(Self::check_signature(&relayer, *nonce, signature),
+					Ok((w, Some(_))) if w.signatures.len() < threshold)
+			})
+	}
+
 	/// Adds `who`'s signatures; `Ok(true)` when every one counted.
 	pub(crate) fn do_sign(
 		who: T::AccountId,
 		signatures: &[(u64, EthSignature)],
 	) -> Result<bool, DispatchError> {
 		let relayer = Self::relayer(&who).ok_or(Error::<T>::NotRelayer)?;
+		ensure!(!signatures.is_empty(), Error::<T>::NoSignatures);
 		ensure!(!Paused::<T>::get(), Error::<T>::BridgePaused);
 		ensure!(Contract::<T>::get().is_some(), Error::<T>::NoContract);
 		let set_id = SetId::<T>::get();
 		let threshold = Threshold::<T>::get();
 		let mut all_counted = true;
 		for (nonce, signature) in signatures {
-			let mut w = Withdrawals::<T>::get(nonce).ok_or(Error::<T>::UnknownWithdrawal)?;
-			if w.set_id != set_id {
-				// An older set's proof: if it was never completed, the current set signs anew;
-				// a complete one stays (the contract honours it for a while) until its owner
-				// asks for a new one.
-				let old_threshold = SetThresholds::<T>::get(w.set_id).unwrap_or(u32::MAX);
-				ensure!((w.signatures.len() as u32) < old_threshold, Error::<T>::ProofComplete);
-				w.set_id = set_id;
-				w.signatures = BoundedVec::new();
-			}
-			let digest = Self::release_digest(*nonce, &w).ok_or(Error::<T>::NoContract)?;
-			let signer = eth::signer(&digest, signature).ok_or(Error::<T>::BadSignature)?;
-			ensure!(signer == relayer.eth, Error::<T>::WrongSigner);
-			let at = match w.signatures.binary_search_by_key(&signer, |(a, _)| *a) {
-				Ok(_) => {
-					all_counted = false;
-					continue;
-				},
-				Err(at) => at,
+			let (mut w, at) = Self::check_signature(&relayer, *nonce, signature)?;
+			let Some(at) = at else {
+				all_counted = false;
+				continue;
 			};
+			if w.signatures.len() as u32 >= threshold {
+				// Complete already: kept (harmless), but it adds nothing and pays.
+				all_counted = false;
+			}
 			w.signatures
-				.try_insert(at, (signer, *signature))
+				.try_insert(at, (relayer.eth, *signature))
 				.map_err(|_| Error::<T>::InvalidRelayerSet)?;
 			let count = w.signatures.len() as u32;
 			Self::deposit_event(Event::WithdrawalSigned {
@@ -291,27 +337,52 @@ impl<T: Config> Pallet<T> {
 		))
 	}
 
-	pub(crate) fn do_sign_rotation(set_id: u32, signature: EthSignature) -> DispatchResult {
-		let mut rotation = Rotations::<T>::get(set_id).ok_or(Error::<T>::UnknownRotation)?;
+	/// Where `signature` would go in rotation `set_id`, without storing it.
+	pub(crate) fn check_rotation_signature(
+		set_id: u32,
+		signature: &EthSignature,
+	) -> Result<(RotationOf<T>, H160, usize), DispatchError> {
+		let rotation = Rotations::<T>::get(set_id).ok_or(Error::<T>::UnknownRotation)?;
 		let digest = Self::rotation_digest(&rotation).ok_or(Error::<T>::NoContract)?;
-		let signer = eth::signer(&digest, &signature).ok_or(Error::<T>::BadSignature)?;
+		let signer = eth::signer(&digest, signature).ok_or(Error::<T>::BadSignature)?;
 		ensure!(rotation.outgoing.binary_search(&signer).is_ok(), Error::<T>::WrongSigner);
-		let at = match rotation.signatures.binary_search_by_key(&signer, |(a, _)| *a) {
-			Ok(_) => return Err(Error::<T>::AlreadySigned.into()),
-			Err(at) => at,
-		};
+		let at = rotation
+			.signatures
+			.binary_search_by_key(&signer, |(a, _)| *a)
+			.err()
+			.ok_or(Error::<T>::AlreadySigned)?;
+		Ok((rotation, signer, at))
+	}
+
+	pub(crate) fn do_sign_rotation(set_id: u32, signature: EthSignature) -> DispatchResult {
+		let (mut rotation, signer, at) = Self::check_rotation_signature(set_id, &signature)?;
+		let was_complete = rotation.is_complete();
 		rotation
 			.signatures
 			.try_insert(at, (signer, signature))
 			.map_err(|_| Error::<T>::InvalidRelayerSet)?;
 		let count = rotation.signatures.len() as u32;
-		let ready = count == u32::from(rotation.outgoing_threshold);
+		let ready = !was_complete && rotation.is_complete();
 		Rotations::<T>::insert(set_id, rotation);
 		Self::deposit_event(Event::RotationSigned { set_id, signer, count });
 		if ready {
 			Self::deposit_event(Event::RotationReady { set_id });
+			// The relayers who left with this rotation have signed what they had to.
+			for who in Leaving::<T>::take() {
+				Self::release_account(&who);
+			}
 		}
 		Ok(())
+	}
+
+	/// A relayer's account exists while it is a relayer (or leaving), even without NMR: a
+	/// live chain's genesis holds none, and the relayers' votes bring the first NMR in.
+	pub(crate) fn hold_account(who: &T::AccountId) {
+		frame_system::Pallet::<T>::inc_sufficients(who);
+	}
+
+	fn release_account(who: &T::AccountId) {
+		frame_system::Pallet::<T>::dec_sufficients(who);
 	}
 
 	/// Whether the rotation into the current set (if any) has the outgoing set's threshold.
@@ -339,7 +410,24 @@ impl<T: Config> Pallet<T> {
 		// The contract's set 0 is the set installed when it is configured: only later sets
 		// are rotations the contract must be told of.
 		let mut set_id = SetId::<T>::get();
-		if Contract::<T>::get().is_some() && !old.is_empty() {
+		let rotates = Contract::<T>::get().is_some() && !old.is_empty();
+		for r in &set {
+			if !old.iter().any(|o| o.account == r.account) {
+				Self::hold_account(&r.account);
+			}
+		}
+		let leaving = old.iter().filter(|o| !set.iter().any(|n| n.account == o.account));
+		if rotates {
+			// Leaving relayers must still sign the rotation: their accounts stay until then.
+			Leaving::<T>::put(BoundedVec::truncate_from(
+				leaving.map(|r| r.account.clone()).collect::<Vec<_>>(),
+			));
+		} else {
+			for r in leaving {
+				Self::release_account(&r.account);
+			}
+		}
+		if rotates {
 			set_id = set_id.saturating_add(1);
 			Rotations::<T>::insert(
 				set_id,
@@ -431,6 +519,17 @@ impl<T: Config> Pallet<T> {
 			let sorted = Self::check_set(&pairs, threshold).map_err(|_| "relayer set invalid")?;
 			ensure!(sorted == relayers, "relayers not sorted by Ethereum address");
 		}
+		let leaving = Leaving::<T>::get();
+		for who in relayers.iter().map(|r| &r.account).chain(leaving.iter()) {
+			ensure!(
+				frame_system::Pallet::<T>::sufficients(who) > 0,
+				"a relayer's account is not held"
+			);
+		}
+		ensure!(
+			leaving.is_empty() || !Self::rotation_signed(),
+			"leaving relayers kept after their rotation was signed"
+		);
 		let next = NextDeposit::<T>::get();
 		for (who, (nonce, hash)) in DepositVotes::<T>::iter() {
 			ensure!(relayers.iter().any(|r| r.account == who), "a vote of a non-relayer");

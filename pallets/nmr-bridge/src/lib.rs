@@ -28,6 +28,13 @@
 //! [`MinThreshold`] must agree: two on live chains, one allowed on dev chains) and queues the
 //! rotation message the outgoing set must sign for the contract ([`Pallet::sign_rotation`]).
 //!
+//! **Fees.** A live chain's genesis holds no NMR, so relayers must work without any: every
+//! relayer's account is kept in existence by a sufficient reference while it is in the set (and,
+//! once removed, until the rotation it must sign is signed), and a vote, a signature or a
+//! rotation signature that counts is free of fees (`feeless_if`, applied by the runtime's
+//! `SkipCheckIfFeeless`). A call that would not count pays as usual, so repeating oneself is not
+//! free.
+//!
 //! Invariant (`try_state`): total issuance = issuance at genesis + minted − burned for
 //! withdrawals − the other pallets' evented burns ([`Config::OtherBurns`]).
 
@@ -212,6 +219,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Rotations<T: Config> = StorageMap<_, Twox64Concat, u32, RotationOf<T>, OptionQuery>;
 
+	/// The accounts of relayers removed by the pending rotation: their accounts are kept (by a
+	/// sufficient reference) until the rotation is signed, which they must help do.
+	#[pallet::storage]
+	pub type Leaving<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxRelayers>, ValueQuery>;
+
 	/// Total issuance when the chain began.
 	#[pallet::storage]
 	pub type GenesisIssuance<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
@@ -248,6 +261,9 @@ pub mod pallet {
 			if !self.relayers.is_empty() {
 				let set = Pallet::<T>::check_set(&self.relayers, self.threshold)
 					.unwrap_or_else(|e| panic!("genesis relayer set invalid: {e:?}"));
+				for r in &set {
+					Pallet::<T>::hold_account(&r.account);
+				}
 				Relayers::<T>::put(set);
 				Threshold::<T>::put(self.threshold);
 				SetThresholds::<T>::insert(0, self.threshold);
@@ -382,12 +398,16 @@ pub mod pallet {
 		ProofComplete,
 		/// No such rotation.
 		UnknownRotation,
+		/// `submit_signatures` with no signatures.
+		NoSignatures,
 	}
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// A relayer's vote on a deposit it saw in a finalised Ethereum block. Free when it
-		/// counts (or is stale).
+		/// counts (a vote for the next deposit that no other version of it got from this
+		/// relayer); a stale vote pays. Operational, like the bridge's other relayer calls: it
+		/// has the block space kept for such calls when normal transactions fill a block.
 		///
 		/// ### Errors
 		/// - [`Error::NotRelayer`], [`Error::BridgePaused`], [`Error::NoContract`],
@@ -397,7 +417,12 @@ pub mod pallet {
 		/// - [`Error::DepositDeferred`]: the previous deposit waits for the mint limit;
 		/// - [`Error::ZeroAmount`]; [`Error::AlreadyVoted`]: a different version voted before.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::vote_deposit(T::MaxRelayers::get()))]
+		#[pallet::weight((T::WeightInfo::vote_deposit(T::MaxRelayers::get()), DispatchClass::Operational))]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, deposit: &DepositOf<T>| -> bool {
+			ensure_signed(origin.clone()).is_ok_and(|who| {
+				matches!(Pallet::<T>::check_vote(&who, deposit), Ok(VoteCheck::Counts(_)))
+			})
+		})]
 		pub fn vote_deposit(
 			origin: OriginFor<T>,
 			deposit: DepositOf<T>,
@@ -426,14 +451,24 @@ pub mod pallet {
 		}
 
 		/// A relayer's signatures of withdrawals' release messages for the current set.
-		/// Free when every signature counts.
+		/// Free when every signature counts (a new signer of a proof still short of the
+		/// threshold); operational.
 		///
 		/// ### Errors
-		/// - [`Error::NotRelayer`], [`Error::BridgePaused`], [`Error::NoContract`];
+		/// - [`Error::NotRelayer`], [`Error::NoSignatures`], [`Error::BridgePaused`],
+		///   [`Error::NoContract`];
 		/// - [`Error::UnknownWithdrawal`], [`Error::BadSignature`], [`Error::WrongSigner`];
 		/// - a signature already given is skipped (and the call pays).
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::submit_signatures(signatures.len() as u32))]
+		#[pallet::weight((
+			T::WeightInfo::submit_signatures(signatures.len() as u32),
+			DispatchClass::Operational,
+		))]
+		#[pallet::feeless_if(|origin: &OriginFor<T>,
+			signatures: &BoundedVec<(u64, EthSignature), T::MaxSignaturesPerCall>| -> bool {
+			ensure_signed(origin.clone())
+				.is_ok_and(|who| Pallet::<T>::signatures_count(&who, signatures))
+		})]
 		pub fn submit_signatures(
 			origin: OriginFor<T>,
 			signatures: BoundedVec<(u64, EthSignature), T::MaxSignaturesPerCall>,
@@ -444,13 +479,19 @@ pub mod pallet {
 		}
 
 		/// An outgoing relayer's signature of the rotation into set `set_id` (anyone may
-		/// submit it: the signature names the signer).
+		/// submit it: the signature names the signer). Free while the rotation is short of the
+		/// outgoing threshold; operational.
 		///
 		/// ### Errors
 		/// [`Error::UnknownRotation`], [`Error::NoContract`], [`Error::BadSignature`],
 		/// [`Error::WrongSigner`] (not an outgoing relayer), [`Error::AlreadySigned`].
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::sign_rotation())]
+		#[pallet::weight((T::WeightInfo::sign_rotation(), DispatchClass::Operational))]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, set_id: &u32, signature: &EthSignature| -> bool {
+			ensure_signed(origin.clone()).is_ok()
+				&& Pallet::<T>::check_rotation_signature(*set_id, signature)
+					.is_ok_and(|(rotation, _, _)| !rotation.is_complete())
+		})]
 		pub fn sign_rotation(
 			origin: OriginFor<T>,
 			set_id: u32,
@@ -468,7 +509,14 @@ pub mod pallet {
 		/// [`Error::InvalidRelayerSet`]; [`Error::RotationPending`]: the previous rotation is
 		/// not signed yet.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::set_relayers(T::MaxRelayers::get()))]
+		// The benchmark takes the rotating path (leavers kept in `Leaving`); without a contract
+		// they are released at once: one account each, counted on top.
+		#[pallet::weight(T::WeightInfo::set_relayers(T::MaxRelayers::get()).saturating_add(
+			T::DbWeight::get().reads_writes(
+				T::MaxRelayers::get().into(),
+				T::MaxRelayers::get().into(),
+			)
+		))]
 		pub fn set_relayers(
 			origin: OriginFor<T>,
 			relayers: BoundedVec<(T::AccountId, H160), T::MaxRelayers>,
@@ -555,11 +603,18 @@ pub mod pallet {
 		}
 
 		/// Mints the deferred deposit once the period's mint limit allows (anyone may call).
+		/// Free when it mints (once per deferred deposit: relayers without NMR keep the bridge
+		/// going); operational.
 		///
 		/// ### Errors
 		/// [`Error::NothingDeferred`], [`Error::OverMintLimit`], [`Error::BridgePaused`].
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::mint_deferred())]
+		#[pallet::weight((T::WeightInfo::mint_deferred(), DispatchClass::Operational))]
+		#[pallet::feeless_if(|origin: &OriginFor<T>| -> bool {
+			ensure_signed(origin.clone()).is_ok()
+				&& !Paused::<T>::get()
+				&& Deferred::<T>::get().is_some_and(|d| Pallet::<T>::mint_allowed(d.amount))
+		})]
 		pub fn mint_deferred(origin: OriginFor<T>) -> DispatchResult {
 			ensure_signed(origin)?;
 			ensure!(!Paused::<T>::get(), Error::<T>::BridgePaused);

@@ -238,3 +238,12 @@ pub struct BridgeStatus<AccountId, Balance, BlockNumber> {
 	/// All NMR burned for withdrawals, ever.
 	pub total_burned: Balance,
 }
+
+/// What a relayer's deposit vote would do.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum VoteCheck {
+	/// It counts toward a quorum on this hash.
+	Counts(H256),
+	/// It is ignored: the deposit was minted, or the relayer voted the same before.
+	Stale,
+}

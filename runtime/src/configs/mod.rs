@@ -19,6 +19,7 @@ use polkadot_sdk::{
 		parameter_types,
 		traits::{
 			fungible::{Balanced, Credit},
+			tokens::imbalance::Imbalance,
 			ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, FindAuthor, OnUnbalanced,
 			VariantCountOf,
 		},
@@ -32,7 +33,8 @@ use polkadot_sdk::{
 		self,
 		limits::{BlockLength, BlockWeights},
 	},
-	pallet_aura, pallet_balances, pallet_grandpa, pallet_sudo, pallet_timestamp,
+	pallet_aura, pallet_balances, pallet_grandpa, pallet_skip_feeless_payment, pallet_sudo,
+	pallet_timestamp,
 	pallet_transaction_payment::{self, ConstFeeMultiplier, FungibleAdapter, Multiplier},
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
 	sp_runtime::{
@@ -171,10 +173,33 @@ impl OnUnbalanced<Credit<AccountId, Balances>> for FeesToAuthor {
 			},
 			None => credit,
 		};
-		// The fee pot is endowed at genesis, so resolving into it cannot fail for lack of an
-		// existential deposit; were it to fail, dropping the credit would burn, which the
-		// `try_state` issuance checks of later pallets would catch.
-		let _ = Balances::resolve(&fee_pot_account(), credit);
+		to_fee_pot(credit);
+	}
+}
+
+/// NMR owed to the fee pot: fees and dust that arrived while the pot held less than the
+/// existential deposit and could not take them (only on a live chain's first transactions,
+/// since its genesis holds no NMR). Not in any account, so the issuance checks count it.
+#[polkadot_sdk::frame_support::storage_alias]
+pub type FeePotOwed =
+	StorageValue<FeePot, Balance, polkadot_sdk::frame_support::pallet_prelude::ValueQuery>;
+
+/// Puts `credit` into the fee pot, with whatever the pot is owed. If the pot cannot exist yet
+/// (it and everything owed are below the existential deposit), the amount is recorded as owed
+/// and issued again once the pot can take it: no fee is ever destroyed.
+pub fn to_fee_pot(credit: Credit<AccountId, Balances>) {
+	// One read per fee; a write only in the rare case something is owed.
+	let owed = FeePotOwed::get();
+	let credit = if owed > 0 {
+		FeePotOwed::kill();
+		credit.merge(Balances::issue(owed))
+	} else {
+		credit
+	};
+	if let Err(credit) = Balances::resolve(&fee_pot_account(), credit) {
+		FeePotOwed::put(credit.peek());
+		// Dropping the credit lowers total issuance by what is now owed.
+		drop(credit);
 	}
 }
 
@@ -184,7 +209,7 @@ pub struct DustToFeePot;
 
 impl OnUnbalanced<Credit<AccountId, Balances>> for DustToFeePot {
 	fn on_nonzero_unbalanced(credit: Credit<AccountId, Balances>) {
-		let _ = Balances::resolve(&fee_pot_account(), credit);
+		to_fee_pot(credit);
 	}
 }
 
@@ -207,6 +232,10 @@ impl pallet_transaction_payment::Config for Runtime {
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_skip_feeless_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
 }
 
 impl pallet_sudo::Config for Runtime {

@@ -134,7 +134,7 @@ where
 			frame_system::CheckEra::<Runtime>::from(Era::mortal(period, current_block)),
 			frame_system::CheckNonce::<Runtime>::from(nonce),
 			frame_system::CheckWeight::<Runtime>::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0).into(),
 			frame_system::WeightReclaim::<Runtime>::new(),
 		);
 		let payload = SignedPayload::new(call, extension).ok()?;

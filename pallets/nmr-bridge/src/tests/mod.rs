@@ -2,6 +2,7 @@
 //! invariants (`do_try_state`: the issuance equation among them) afterwards.
 
 mod deposits;
+mod fees;
 mod governance;
 mod properties;
 mod withdrawals;
