@@ -61,6 +61,28 @@ fn relayer_cli(args: &[&str], env: &[(&str, &str)]) -> String {
 	String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Eve burns 4 NMR for `to` on Ethereum (withdrawal 1); waits until the relayers signed it.
+fn eve_withdraws_4_nmr_and_the_relayers_sign(
+	node: &Node,
+	chain_url: &str,
+	to: Address,
+	logs: &[&Path],
+) {
+	relayer_cli(
+		&["withdraw", "--chain-url", chain_url, "--amount", "4", "--to", &to.to_string()],
+		&[("NUMERSTAKE_SURI", "//Eve")],
+	);
+	wait_for("the withdrawal's proof", 120, logs, || {
+		node.call_api::<Option<pallet_nmr_bridge::ReleaseProof<u128>>>(
+			"NmrBridgeApi_withdrawal_proof",
+			1u64,
+		)
+		.ok()
+		.flatten()
+		.filter(|p| p.complete)
+	});
+}
+
 /// A relayer process, killed when dropped.
 struct RelayerProcess(Child);
 
@@ -317,19 +339,7 @@ fn deposits_mint_once_through_three_relayers_one_lying_and_withdrawals_release_o
 	};
 	let to_before = token_balance(to);
 	let started = Instant::now();
-	relayer_cli(
-		&["withdraw", "--chain-url", &chain_url, "--amount", "4", "--to", &to.to_string()],
-		&[("NUMERSTAKE_SURI", "//Eve")],
-	);
-	wait_for("the withdrawal's proof", 120, &log_refs, || {
-		node.call_api::<Option<pallet_nmr_bridge::ReleaseProof<u128>>>(
-			"NmrBridgeApi_withdrawal_proof",
-			1u64,
-		)
-		.ok()
-		.flatten()
-		.filter(|p| p.complete)
-	});
+	eve_withdraws_4_nmr_and_the_relayers_sign(&node, &chain_url, to, &log_refs);
 	println!(
 		"{}",
 		relayer_cli(
@@ -526,19 +536,7 @@ fn a_live_chain_starts_with_no_nmr_and_its_relayers_bring_the_first_in() {
 
 	// Back out: the relayers sign Eve's withdrawal for free; the proof releases on Ethereum.
 	let to = rt.block_on(eth.accounts()).unwrap()[3];
-	relayer_cli(
-		&["withdraw", "--chain-url", &chain_url, "--amount", "4", "--to", &to.to_string()],
-		&[("NUMERSTAKE_SURI", "//Eve")],
-	);
-	wait_for("the withdrawal's proof", 120, &log_refs, || {
-		node.call_api::<Option<pallet_nmr_bridge::ReleaseProof<u128>>>(
-			"NmrBridgeApi_withdrawal_proof",
-			1u64,
-		)
-		.ok()
-		.flatten()
-		.filter(|p| p.complete)
-	});
+	eve_withdraws_4_nmr_and_the_relayers_sign(&node, &chain_url, to, &log_refs);
 	relayer_cli(
 		&[
 			"release",
