@@ -119,13 +119,14 @@ pub fn run() -> sc_cli::Result<()> {
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
 			if runner.config().chain_spec.id() == chain_spec::LIVE_TEMPLATE_ID {
-				return Err(format!(
+				return Err(
 					"this is the live template, whose development keys anyone can sign with: \
 					 replace its validators, council, oracle operators, relayers, bridge contract \
 					 and guardian, give it an \"id\" of its own, and run that (build-spec \
 					 --chain live-template > live.json; edit; build-spec --chain live.json --raw)"
-				)
-				.into());
+						.to_string()
+						.into(),
+				);
 			}
 			let endpoint = cli.numerai_endpoint.clone();
 			runner.run_node_until_exit(|config| async move {
