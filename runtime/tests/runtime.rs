@@ -39,7 +39,7 @@ fn bob() -> AccountId {
 #[test]
 fn both_presets_build_with_endowed_accounts_council_and_sudo() {
 	let names = genesis_config_presets::preset_names();
-	assert_eq!(names.len(), 2);
+	assert_eq!(names.len(), 3);
 	for (preset, validators) in [(DEV_RUNTIME_PRESET, 1), (LOCAL_TESTNET_RUNTIME_PRESET, 2)] {
 		ext(preset).execute_with(|| {
 			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), validators, "{preset}");
@@ -56,6 +56,21 @@ fn both_presets_build_with_endowed_accounts_council_and_sudo() {
 		});
 	}
 	assert!(genesis_config_presets::get_preset(&"no-such-preset".into()).is_none());
+}
+
+#[test]
+fn the_live_template_holds_no_nmr_and_no_sudo_and_its_relayers_exist_without_any() {
+	ext(genesis_config_presets::LIVE_TEMPLATE_PRESET).execute_with(|| {
+		assert_eq!(Balances::total_issuance(), 0, "every planck comes through the bridge");
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
+		assert_eq!(pallet_collective::Members::<Runtime, CouncilCollective>::get().len(), 3);
+		let relayers = pallet_nmr_bridge::Relayers::<Runtime>::get();
+		assert_eq!((relayers.len(), pallet_nmr_bridge::Threshold::<Runtime>::get()), (3, 2));
+		for r in relayers.iter() {
+			assert_eq!(Balances::free_balance(&r.account), 0);
+			assert_eq!(System::sufficients(&r.account), 1, "held without NMR");
+		}
+	});
 }
 
 #[test]
