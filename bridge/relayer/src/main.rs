@@ -273,15 +273,14 @@ async fn admin_submit(
 		}
 		signed.push((signer, sig));
 	}
-	signed.sort_by_key(|(a, _)| *a);
-	let concatenated: Vec<u8> = signed.iter().flat_map(|(_, s)| s.iter().copied()).collect();
+	let concatenated = contract::ordered(signed);
 	let (data, done) = match action {
 		AdminAction::Unpause => (
-			NmrBridge::unpauseCall { signatures: concatenated.into() }.abi_encode(),
+			NmrBridge::unpauseCall { signatures: concatenated }.abi_encode(),
 			"unpaused the contract".to_string(),
 		),
 		AdminAction::SetGuardian { guardian } => (
-			NmrBridge::setGuardianCall { guardian_: guardian, signatures: concatenated.into() }
+			NmrBridge::setGuardianCall { guardian_: guardian, signatures: concatenated }
 				.abi_encode(),
 			format!("made {guardian} the contract's guardian"),
 		),
