@@ -103,6 +103,86 @@ impl Default for FeeCaps {
 	}
 }
 
+/// Governance parameters of delegation, each within its hard-coded safe range
+/// ([`ProtocolParams::SAFE`]).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct ProtocolParams {
+	/// Rounds between the next round to open and a new delegation's first round.
+	pub activation_lag: RoundIndex,
+	/// Bond the owner must hold per unit of the next round's requirement.
+	pub bond_ratio: Perbill,
+	/// Rounds a model may stay under-bonded before its committed stakers are freed.
+	pub grace_rounds: RoundIndex,
+	/// Largest share of all delegated value one model may hold.
+	pub model_cap: Perbill,
+	/// Largest share of all delegated value one owner's models may hold together.
+	pub operator_cap: Perbill,
+	/// The caps apply once this much value is delegated chain-wide (a young chain can start).
+	pub caps_from_total: u128,
+	/// Rounds per fee period (the calendar by round number).
+	pub fee_period: RoundIndex,
+}
+
+/// One NMR in planck.
+const NMR: u128 = 1_000_000_000_000_000_000;
+
+impl ProtocolParams {
+	/// Defaults: one round of activation lag (a day's notice for the owner to stake), bond of
+	/// 25 % of the requirement with 5 grace rounds (the worst 5-round run of gains on real
+	/// score history is 25 % of the delegated stake at payout factor 1), 10 % per model and 20 %
+	/// per owner from 100,000 NMR delegated, fee periods of 20 rounds (about a month).
+	pub const DEFAULT: ProtocolParams = ProtocolParams {
+		activation_lag: 1,
+		bond_ratio: Perbill::from_percent(25),
+		grace_rounds: 5,
+		model_cap: Perbill::from_percent(10),
+		operator_cap: Perbill::from_percent(20),
+		caps_from_total: 100_000 * NMR,
+		fee_period: 20,
+	};
+
+	/// The outer bounds governance can never leave, as (least, greatest).
+	pub const SAFE: (ProtocolParams, ProtocolParams) = (
+		ProtocolParams {
+			activation_lag: 0,
+			bond_ratio: Perbill::from_percent(5),
+			grace_rounds: 1,
+			model_cap: Perbill::from_percent(1),
+			operator_cap: Perbill::from_percent(1),
+			caps_from_total: 0,
+			fee_period: 5,
+		},
+		ProtocolParams {
+			activation_lag: 10,
+			bond_ratio: Perbill::from_percent(100),
+			grace_rounds: 20,
+			model_cap: Perbill::from_percent(100),
+			operator_cap: Perbill::from_percent(100),
+			caps_from_total: 100_000_000 * NMR,
+			fee_period: 100,
+		},
+	);
+}
+
+impl Default for ProtocolParams {
+	fn default() -> Self {
+		Self::DEFAULT
+	}
+}
+
 /// Where a model stands. The registry owns the record; the delegation pallet drives
 /// `Active` ⇄ `UnderBonded` through [`ModelStatusControl`]; governance suspends.
 #[derive(

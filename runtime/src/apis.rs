@@ -255,6 +255,10 @@ impl_runtime_apis! {
 		fn models_of(owner: AccountId) -> Vec<ModelId> {
 			ModelRegistry::models_of(&owner)
 		}
+
+		fn models(after: Option<ModelId>, limit: u32) -> Vec<ModelId> {
+			ModelRegistry::models_page(after, limit)
+		}
 	}
 
 	impl pallet_nmr_bridge::api::NmrBridgeApi<Block, AccountId, Balance, BlockNumber> for Runtime {
@@ -294,6 +298,12 @@ impl_runtime_apis! {
 		fn status() -> pallet_round_oracle_runtime_api::OracleStatus<AccountId> {
 			RoundOracle::status()
 		}
+
+		fn pending(
+			limit: u32,
+		) -> Vec<pallet_round_oracle_runtime_api::PendingView<AccountId, BlockNumber>> {
+			RoundOracle::pending(limit)
+		}
 	}
 
 	impl pallet_stake_delegation_runtime_api::StakeDelegationApi<Block, AccountId> for Runtime {
@@ -311,6 +321,10 @@ impl_runtime_apis! {
 			term_rounds: numerstake_primitives::RoundIndex,
 		) -> Option<pallet_stake_delegation_runtime_api::Quote> {
 			StakeDelegation::quote(model, principal, term_rounds)
+		}
+
+		fn governance() -> pallet_stake_delegation_runtime_api::GovernanceView {
+			StakeDelegation::governance_view()
 		}
 	}
 

@@ -64,4 +64,15 @@ impl<T: Config> Pallet<T> {
 	pub fn models_of(owner: &T::AccountId) -> Vec<ModelId> {
 		OwnerModels::<T>::iter_key_prefix(owner).collect()
 	}
+
+	/// Up to `limit` (at most `MAX_MODELS_PAGE`) registered models after `after`, in storage
+	/// order: a client pages through all of them without any call reading the whole map.
+	pub fn models_page(after: Option<ModelId>, limit: u32) -> Vec<ModelId> {
+		let limit = limit.min(pallet_model_registry_runtime_api::MAX_MODELS_PAGE) as usize;
+		let keys = match after {
+			Some(model) => Models::<T>::iter_keys_from(Models::<T>::hashed_key_for(model)),
+			None => Models::<T>::iter_keys(),
+		};
+		keys.take(limit).collect()
+	}
 }

@@ -2,7 +2,9 @@
 
 use super::*;
 use alloc::vec::Vec;
-use pallet_round_oracle_runtime_api::{OracleStatus, RoundView, MAX_HISTORY_RANGE};
+use pallet_round_oracle_runtime_api::{
+	OracleStatus, PendingSubject, PendingView, RoundView, MAX_HISTORY_RANGE, MAX_PENDING_PAGE,
+};
 use polkadot_sdk::{frame_support::traits::Get, frame_system::pallet_prelude::BlockNumberFor};
 
 impl<T: Config> Pallet<T> {
@@ -67,5 +69,25 @@ impl<T: Config> Pallet<T> {
 			threshold: Threshold::<T>::get(),
 			watched: WatchCount::<T>::get(),
 		}
+	}
+
+	/// Subjects waiting for a quorum (at most `MAX_PENDING_PAGE`), each with its reporters
+	/// (bounded by the operator set).
+	pub fn pending(limit: u32) -> Vec<PendingView<T::AccountId, BlockNumberFor<T>>> {
+		Pending::<T>::iter()
+			.take(limit.min(MAX_PENDING_PAGE) as usize)
+			.map(|(subject, state)| PendingView {
+				subject: match subject {
+					Subject::Round(r) => PendingSubject::Round(r),
+					Subject::Result(m, r) => PendingSubject::Result(m, r),
+					Subject::Ownership(m) => PendingSubject::Ownership(m),
+					Subject::Profile(m) => PendingSubject::Profile(m),
+				},
+				candidates: state.candidates,
+				conflicted: state.conflicted,
+				since: state.since,
+				reporters: Votes::<T>::iter_key_prefix(subject).collect(),
+			})
+			.collect()
 	}
 }

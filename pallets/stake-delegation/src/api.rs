@@ -5,7 +5,9 @@
 use super::*;
 use crate::maths;
 use alloc::vec::Vec;
-use pallet_stake_delegation_runtime_api::{PoolView, PositionStage, PositionView, Quote};
+use pallet_stake_delegation_runtime_api::{
+	GovernanceView, PoolView, PositionStage, PositionView, Quote,
+};
 use polkadot_sdk::{
 	frame_support::{storage::with_transaction, traits::Get},
 	sp_runtime::{DispatchError, TransactionOutcome},
@@ -17,6 +19,17 @@ fn scratch<R>(f: impl FnOnce() -> Result<R, DispatchError>) -> Result<R, Dispatc
 }
 
 impl<T: Config> Pallet<T> {
+	/// Fee caps, protocol parameters, the chain's delegated value and latest round.
+	pub fn governance_view() -> GovernanceView {
+		let global = Global::<T>::get();
+		GovernanceView {
+			caps: global.caps,
+			protocol: global.protocol,
+			total_value: global.total_value,
+			latest_round: global.clock.latest,
+		}
+	}
+
 	/// The pool of `model`.
 	pub fn pool_view(model: ModelId) -> Option<PoolView<T::AccountId>> {
 		let pool = Pools::<T>::get(model)?;

@@ -78,6 +78,9 @@ pub struct ModelProfile<AccountId, Balance, BlockNumber> {
 	pub record: ConsistencyRecord<Balance>,
 }
 
+/// Most model ids one [`ModelRegistryApi::models`] call returns.
+pub const MAX_MODELS_PAGE: u32 = 256;
+
 polkadot_sdk::sp_api::decl_runtime_apis! {
 	/// Reads of the model registry.
 	pub trait ModelRegistryApi<AccountId, Balance, BlockNumber>
@@ -92,5 +95,8 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn ownership_challenge(model: ModelId, claimant: AccountId) -> Vec<u8>;
 		/// The models `owner` owns or has claimed.
 		fn models_of(owner: AccountId) -> Vec<ModelId>;
+		/// Registered models, a page at a time: up to `limit` (at most [`MAX_MODELS_PAGE`])
+		/// ids in storage order, starting after `after` (from the first when `None`).
+		fn models(after: Option<ModelId>, limit: u32) -> Vec<ModelId>;
 	}
 }

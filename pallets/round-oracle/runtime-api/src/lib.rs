@@ -56,6 +56,37 @@ pub struct OracleStatus<AccountId> {
 	pub watched: u32,
 }
 
+/// Most pending subjects one [`RoundOracleApi::pending`] call returns.
+pub const MAX_PENDING_PAGE: u32 = 256;
+
+/// What a pending report is about (the pallet's `Subject`, as clients read it).
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub enum PendingSubject {
+	/// The opening of a round.
+	Round(RoundIndex),
+	/// A model's result in a round.
+	Result(ModelId, RoundIndex),
+	/// A model's live ownership claim.
+	Ownership(ModelId),
+	/// Another account's challenge in the profile of a model with a pending claim.
+	Profile(ModelId),
+}
+
+/// Reports on one subject still short of a quorum.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct PendingView<AccountId, BlockNumber> {
+	/// What the reports are about.
+	pub subject: PendingSubject,
+	/// Distinct reports received.
+	pub candidates: u32,
+	/// Whether operators disagreed.
+	pub conflicted: bool,
+	/// Block of the first report.
+	pub since: BlockNumber,
+	/// The operators that reported.
+	pub reporters: Vec<AccountId>,
+}
+
 polkadot_sdk::sp_api::decl_runtime_apis! {
 	/// Reading the oracle.
 	pub trait RoundOracleApi<AccountId, BlockNumber>
@@ -71,5 +102,7 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn next_round(model: ModelId) -> Option<RoundIndex>;
 		/// The oracle's state.
 		fn status() -> OracleStatus<AccountId>;
+		/// Up to `limit` (at most [`MAX_PENDING_PAGE`]) subjects with reports but no result.
+		fn pending(limit: u32) -> Vec<PendingView<AccountId, BlockNumber>>;
 	}
 }

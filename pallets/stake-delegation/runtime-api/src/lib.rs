@@ -137,6 +137,19 @@ pub struct Quote {
 	pub refusal: Option<Vec<u8>>,
 }
 
+/// What governance has set for delegation, and the chain-wide figures the caps work on.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct GovernanceView {
+	/// Caps on owners' terms.
+	pub caps: numerstake_primitives::FeeCaps,
+	/// Protocol parameters.
+	pub protocol: numerstake_primitives::ProtocolParams,
+	/// Delegated value of all pools (the concentration caps' denominator).
+	pub total_value: Balance,
+	/// The latest round the oracle opened (0 before any).
+	pub latest_round: RoundIndex,
+}
+
 polkadot_sdk::sp_api::decl_runtime_apis! {
 	/// Reads of stake delegation.
 	pub trait StakeDelegationApi<AccountId>
@@ -151,5 +164,7 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		/// What delegating `principal` to `model` for `term_rounds` would cost, or `None` for a
 		/// model without terms.
 		fn quote(model: ModelId, principal: Balance, term_rounds: RoundIndex) -> Option<Quote>;
+		/// Fee caps, protocol parameters and the chain's delegated value.
+		fn governance() -> GovernanceView;
 	}
 }
