@@ -1219,9 +1219,11 @@ async fn oracle_status(ctx: &Ctx<'_>, operator: Option<&str>) -> Outcome {
 	});
 	ctx.out(value, || {
 		let mut s = format!(
-			"latest round {} · {} operators, threshold {} · {} models watched · {} pending subjects, {} in conflict\n",
+			"latest round {} · {} operators, threshold {} · {} models watched · {}{} pending subjects, {} in conflict\n",
 			status.latest_round.map(|r| r.to_string()).unwrap_or_else(|| "none".into()), status.operators.len(), status.threshold,
-			status.watched, pending.len(), pending.iter().filter(|p| p.conflicted).count()
+			status.watched,
+			if pending.len() as u32 >= pallet_round_oracle_runtime_api::MAX_PENDING_PAGE { "at least " } else { "" },
+			pending.len(), pending.iter().filter(|p| p.conflicted).count()
 		);
 		let mut t = table(&["operator", "dissents"]);
 		for (o, d) in status.operators.iter().zip(&status.dissents) {

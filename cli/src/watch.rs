@@ -53,7 +53,11 @@ pub async fn run(ctx: &Ctx<'_>, rules_path: &str, state: Option<&str>, once: boo
 	loop {
 		if chain.is_none() {
 			match Chain::connect(&ctx.chain.url).await {
-				Ok(c) => chain = Some(c),
+				Ok(c) => {
+					let block = c.finalised_number().await.unwrap_or_default();
+					say(&format!("connected to {} (finalised block {block})", c.url));
+					chain = Some(c);
+				},
 				Err(e) => say(&format!(
 					"cannot reach the node ({e}); trying again in {} s",
 					rules.interval_secs

@@ -409,6 +409,25 @@ discount = "10%"
 		assert_eq!(story.run(None, args).code, 0);
 	}
 
+	// Advice and a report for Dave (whose only position is in this model).
+	let advice = story.ok(None, &["recommend", "--budget", "500", "--who", DAVE, "--rounds", "60"]);
+	assert!(advice["summary"].as_array().is_some_and(|s| !s.is_empty()), "{advice}");
+	let placed: u128 =
+		advice["picks"].as_array().unwrap().iter().map(|p| planck(&p["amount"])).sum();
+	assert!(placed <= 500 * NMR, "never more than the budget");
+	let report_dir = dir.join("report");
+	let written = story.ok(None, &["report", "--out", report_dir.to_str().unwrap(), "--who", DAVE]);
+	let html = std::fs::read_to_string(written["report"].as_str().unwrap()).unwrap();
+	assert_eq!(
+		html.matches("<svg").count(),
+		3,
+		"cumulative results, correlations and fees, inline"
+	);
+	assert!(
+		html.contains(&model.name) && !html.contains("<script"),
+		"a static page about Dave's position"
+	);
+
 	// 6. The council lowers the performance-fee cap; an out-of-range motion is refused.
 	let wild = story.write("wild.toml", "max_performance_fee = \"60%\"\n");
 	let refused = story.run(Some(alice), &["--yes", "gov", "propose", "fee-caps", &wild]);
