@@ -242,13 +242,22 @@ fn truncate(s: &str, n: usize) -> String {
 
 /// The whole page.
 pub fn render(data: &ReportData) -> Result<String, String> {
-	let cumulative = cumulative_svg(&data.positions, data.portfolio.as_ref())?;
+	// A staker with nothing to plot reads a sentence, not an empty chart with meaningless axes.
+	let cumulative = if data.positions.iter().all(|s| s.points.is_empty()) {
+		"<p>No position has a settled round yet.</p>".to_string()
+	} else {
+		cumulative_svg(&data.positions, data.portfolio.as_ref())?
+	};
 	let heat = if data.heat_labels.is_empty() {
 		"<p>No model history to correlate yet.</p>".to_string()
 	} else {
 		heatmap_svg(&data.heat_labels, &data.heat)?
 	};
-	let fees = fees_svg(&data.fees)?;
+	let fees = if data.fees.is_empty() {
+		"<p>No fees paid yet.</p>".to_string()
+	} else {
+		fees_svg(&data.fees)?
+	};
 	let mut table = String::from("<table><thead><tr>");
 	for h in &data.table_header {
 		table.push_str(&format!("<th>{}</th>", escape(h)));
@@ -262,6 +271,9 @@ pub fn render(data: &ReportData) -> Result<String, String> {
 		table.push_str("</tr>");
 	}
 	table.push_str("</tbody></table>");
+	if data.table.is_empty() {
+		table = "<p>No positions.</p>".to_string();
+	}
 	let notes: String = data.notes.iter().map(|n| format!("<li>{}</li>", escape(n))).collect();
 	Ok(format!(
 		r#"<!doctype html>
@@ -321,5 +333,26 @@ mod tests {
 		assert!(html.contains("Portfolio &lt;of&gt; Eve"));
 		assert!(html.contains("alpha &amp; co"));
 		assert!(!html.contains("<script"));
+	}
+
+	#[test]
+	fn a_staker_without_positions_reads_sentences_not_empty_charts() {
+		let data = ReportData {
+			title: "Portfolio of Alice".into(),
+			subtitle: "block 1".into(),
+			table_header: vec!["model".into(), "value".into()],
+			table: vec![],
+			positions: vec![],
+			portfolio: None,
+			heat_labels: vec![],
+			heat: vec![],
+			fees: vec![],
+			notes: vec![],
+		};
+		let html = render(&data).unwrap();
+		assert_eq!(html.matches("<svg").count(), 0);
+		assert!(html.contains("No positions."));
+		assert!(html.contains("No position has a settled round yet."));
+		assert!(html.contains("No fees paid yet."));
 	}
 }
