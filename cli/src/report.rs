@@ -240,6 +240,24 @@ fn truncate(s: &str, n: usize) -> String {
 	}
 }
 
+/// The positions table.
+fn table_html(data: &ReportData) -> String {
+	let mut table = String::from("<table><thead><tr>");
+	for h in &data.table_header {
+		table.push_str(&format!("<th>{}</th>", escape(h)));
+	}
+	table.push_str("</tr></thead><tbody>");
+	for row in &data.table {
+		table.push_str("<tr>");
+		for c in row {
+			table.push_str(&format!("<td>{}</td>", escape(c)));
+		}
+		table.push_str("</tr>");
+	}
+	table.push_str("</tbody></table>");
+	table
+}
+
 /// The whole page.
 pub fn render(data: &ReportData) -> Result<String, String> {
 	// A staker with nothing to plot reads a sentence, not an empty chart with meaningless axes.
@@ -258,22 +276,8 @@ pub fn render(data: &ReportData) -> Result<String, String> {
 	} else {
 		fees_svg(&data.fees)?
 	};
-	let mut table = String::from("<table><thead><tr>");
-	for h in &data.table_header {
-		table.push_str(&format!("<th>{}</th>", escape(h)));
-	}
-	table.push_str("</tr></thead><tbody>");
-	for row in &data.table {
-		table.push_str("<tr>");
-		for c in row {
-			table.push_str(&format!("<td>{}</td>", escape(c)));
-		}
-		table.push_str("</tr>");
-	}
-	table.push_str("</tbody></table>");
-	if data.table.is_empty() {
-		table = "<p>No positions.</p>".to_string();
-	}
+	let table =
+		if data.table.is_empty() { "<p>No positions.</p>".to_string() } else { table_html(data) };
 	let notes: String = data.notes.iter().map(|n| format!("<li>{}</li>", escape(n))).collect();
 	Ok(format!(
 		r#"<!doctype html>
@@ -308,9 +312,8 @@ svg {{ max-width: 100%; height: auto; }}
 mod tests {
 	use super::*;
 
-	#[test]
-	fn the_page_holds_its_plots_inline_and_escapes_names() {
-		let data = ReportData {
+	fn sample() -> ReportData {
+		ReportData {
 			title: "Portfolio <of> Eve".into(),
 			subtitle: "block 1".into(),
 			table_header: vec!["model".into(), "value".into()],
@@ -327,8 +330,12 @@ mod tests {
 			heat: vec![1.0, 0.3, 0.3, 1.0],
 			fees: vec![("alpha".into(), 0.25)],
 			notes: vec!["beta: low correlation".into()],
-		};
-		let html = render(&data).unwrap();
+		}
+	}
+
+	#[test]
+	fn the_page_holds_its_plots_inline_and_escapes_names() {
+		let html = render(&sample()).unwrap();
 		assert_eq!(html.matches("<svg").count(), 3);
 		assert!(html.contains("Portfolio &lt;of&gt; Eve"));
 		assert!(html.contains("alpha &amp; co"));
@@ -338,9 +345,6 @@ mod tests {
 	#[test]
 	fn a_staker_without_positions_reads_sentences_not_empty_charts() {
 		let data = ReportData {
-			title: "Portfolio of Alice".into(),
-			subtitle: "block 1".into(),
-			table_header: vec!["model".into(), "value".into()],
 			table: vec![],
 			positions: vec![],
 			portfolio: None,
@@ -348,6 +352,7 @@ mod tests {
 			heat: vec![],
 			fees: vec![],
 			notes: vec![],
+			..sample()
 		};
 		let html = render(&data).unwrap();
 		assert_eq!(html.matches("<svg").count(), 0);

@@ -54,8 +54,12 @@ pub async fn run(ctx: &Ctx<'_>, rules_path: &str, state: Option<&str>, once: boo
 		if chain.is_none() {
 			match Chain::connect(&ctx.chain.url).await {
 				Ok(c) => {
-					let block = c.finalised_number().await.unwrap_or_default();
-					say(&format!("connected to {} (finalised block {block})", c.url));
+					match c.finalised_number().await {
+						Ok(block) => {
+							say(&format!("connected to {} (finalised block {block})", c.url))
+						},
+						Err(_) => say(&format!("connected to {}", c.url)),
+					}
 					chain = Some(c);
 				},
 				Err(e) => say(&format!(
