@@ -326,6 +326,14 @@ impl_runtime_apis! {
 		fn governance() -> pallet_stake_delegation_runtime_api::GovernanceView {
 			StakeDelegation::governance_view()
 		}
+
+		fn check(
+			who: AccountId,
+			model: ModelId,
+			action: pallet_stake_delegation_runtime_api::PoolAction<AccountId>,
+		) -> Option<polkadot_sdk::sp_runtime::DispatchError> {
+			StakeDelegation::check(who, model, action)
+		}
 	}
 
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {

@@ -6,11 +6,11 @@ use super::*;
 use crate::maths;
 use alloc::vec::Vec;
 use pallet_stake_delegation_runtime_api::{
-	GovernanceView, PoolView, PositionStage, PositionView, Quote,
+	GovernanceView, PoolAction, PoolView, PositionStage, PositionView, Quote,
 };
 use polkadot_sdk::{
 	frame_support::{storage::with_transaction, traits::Get},
-	sp_runtime::{DispatchError, TransactionOutcome},
+	sp_runtime::{DispatchError, DispatchResult, TransactionOutcome},
 };
 
 /// Runs `f` and rolls back whatever it wrote (an error only if transactions nest too deep).
@@ -18,7 +18,47 @@ fn scratch<R>(f: impl FnOnce() -> Result<R, DispatchError>) -> Result<R, Dispatc
 	with_transaction(|| TransactionOutcome::Rollback(f()))
 }
 
+/// Runs `f` in a layer of its own that is kept only if `f` succeeds, as a dispatchable of a
+/// `force_batch` is.
+fn layered(f: impl FnOnce() -> DispatchResult) -> DispatchResult {
+	with_transaction(|| {
+		let r = f();
+		if r.is_ok() {
+			TransactionOutcome::Commit(r)
+		} else {
+			TransactionOutcome::Rollback(r)
+		}
+	})
+}
+
 impl<T: Config> Pallet<T> {
+	/// Whether `who` sending `action` on `model` now, in a `force_batch` after `catch_up`, would
+	/// be accepted (`None`), or the error it would fail with. Everything is rolled back.
+	pub fn check(
+		who: T::AccountId,
+		model: ModelId,
+		action: PoolAction<T::AccountId>,
+	) -> Option<DispatchError> {
+		scratch(|| {
+			// A `catch_up` with nothing to do fails alone, as in the batch.
+			let _ = layered(|| Self::do_catch_up(model));
+			layered(|| match action {
+				PoolAction::RequestExit { index } => Self::do_request_exit(who, model, index),
+				PoolAction::Withdraw { index } => Self::do_withdraw(who, model, index),
+				PoolAction::Settle { staker, index } => {
+					Self::do_settle(staker, model, index, T::MaxSettlePeriods::get()).map(|_| ())
+				},
+				PoolAction::Recommit { index, term_rounds, terms_version } => {
+					Self::do_recommit(who, model, index, term_rounds, terms_version)
+				},
+				PoolAction::Bond { amount } => Self::do_bond(who, model, amount),
+				PoolAction::Unbond { amount } => Self::do_unbond(who, model, amount),
+				PoolAction::ClaimOwnerPayable => Self::do_claim_owner_payable(who, model),
+			})
+		})
+		.err()
+	}
+
 	/// Fee caps, protocol parameters, the chain's delegated value and latest round.
 	pub fn governance_view() -> GovernanceView {
 		let global = Global::<T>::get();

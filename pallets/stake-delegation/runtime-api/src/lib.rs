@@ -150,6 +150,50 @@ pub struct GovernanceView {
 	pub latest_round: RoundIndex,
 }
 
+/// A call on a pool or one of its positions whose outcome [`StakeDelegationApi::check`] tells
+/// before it is signed (the call's own arguments, less the model).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub enum PoolAction<AccountId> {
+	/// `request_exit(model, index)`.
+	RequestExit {
+		/// The delegation.
+		index: u32,
+	},
+	/// `withdraw(model, index)`.
+	Withdraw {
+		/// The delegation.
+		index: u32,
+	},
+	/// `settle(staker, model, index, max_periods)`, with the most periods a call may settle.
+	Settle {
+		/// Whose delegation.
+		staker: AccountId,
+		/// The delegation.
+		index: u32,
+	},
+	/// `recommit(model, index, term_rounds, terms_version)`.
+	Recommit {
+		/// The delegation.
+		index: u32,
+		/// The new commitment.
+		term_rounds: RoundIndex,
+		/// The terms version consented to.
+		terms_version: u32,
+	},
+	/// `bond(model, amount)`.
+	Bond {
+		/// NMR to add to the bond.
+		amount: Balance,
+	},
+	/// `unbond(model, amount)`.
+	Unbond {
+		/// NMR to take from the bond.
+		amount: Balance,
+	},
+	/// `claim_owner_payable(model)`.
+	ClaimOwnerPayable,
+}
+
 polkadot_sdk::sp_api::decl_runtime_apis! {
 	/// Reads of stake delegation.
 	pub trait StakeDelegationApi<AccountId>
@@ -166,5 +210,9 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn quote(model: ModelId, principal: Balance, term_rounds: RoundIndex) -> Option<Quote>;
 		/// Fee caps, protocol parameters and the chain's delegated value.
 		fn governance() -> GovernanceView;
+		/// Whether `who` sending `action` on `model`'s pool now, after a `catch_up` in the same
+		/// batch as wallets send it, would be accepted: `None` if so, else the error the call
+		/// would fail with. Nothing is written; the transaction fee is not considered.
+		fn check(who: AccountId, model: ModelId, action: PoolAction<AccountId>) -> Option<polkadot_sdk::sp_runtime::DispatchError>;
 	}
 }

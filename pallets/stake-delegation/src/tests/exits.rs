@@ -279,3 +279,55 @@ fn with_every_opened_round_settled_an_exit_pays_out_at_once() {
 		);
 	});
 }
+
+#[test]
+fn check_tells_what_the_call_would_do_and_changes_nothing() {
+	use pallet_stake_delegation_runtime_api::PoolAction;
+	use polkadot_sdk::sp_io::storage::root;
+	build_and_execute(|| {
+		let m = alice_active(0);
+		let err = |e: Error<Test>| Some(polkadot_sdk::sp_runtime::DispatchError::from(e));
+		// Each answer equals what the call itself then does, and the check writes nothing.
+		let before = root(polkadot_sdk::sp_runtime::StateVersion::V1);
+		assert_eq!(
+			StakeDelegation::check(ALICE, m, PoolAction::Withdraw { index: 0 }),
+			err(Error::<Test>::NotExiting)
+		);
+		assert_eq!(
+			StakeDelegation::check(BOB, m, PoolAction::RequestExit { index: 0 }),
+			err(Error::<Test>::UnknownDelegation)
+		);
+		assert_eq!(
+			StakeDelegation::check(BOB, m, PoolAction::ClaimOwnerPayable),
+			err(Error::<Test>::NotOwner)
+		);
+		assert_eq!(StakeDelegation::check(ALICE, m, PoolAction::RequestExit { index: 0 }), None);
+		assert_eq!(root(polkadot_sdk::sp_runtime::StateVersion::V1), before);
+		assert_noop!(
+			StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, 0),
+			Error::<Test>::NotExiting
+		);
+		// A round opened since the pool last caught up: the check catches up first, as the
+		// batch a wallet sends does, and still writes nothing.
+		open_until(R + 5);
+		let before = root(polkadot_sdk::sp_runtime::StateVersion::V1);
+		assert_eq!(StakeDelegation::check(ALICE, m, PoolAction::RequestExit { index: 0 }), None);
+		assert_eq!(root(polkadot_sdk::sp_runtime::StateVersion::V1), before);
+		assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(BOB), m));
+		assert_ok!(StakeDelegation::request_exit(RuntimeOrigin::signed(ALICE), m, 0));
+		assert_eq!(
+			StakeDelegation::check(ALICE, m, PoolAction::RequestExit { index: 0 }),
+			err(Error::<Test>::AlreadyExiting)
+		);
+		assert_eq!(
+			StakeDelegation::check(ALICE, m, PoolAction::Withdraw { index: 0 }),
+			err(Error::<Test>::NotYetReleased)
+		);
+		for r in R + 3..=R + 5 {
+			let at_risk = requirement_of(m, r);
+			resolve(m, r, at_risk, 0);
+		}
+		assert_eq!(StakeDelegation::check(ALICE, m, PoolAction::Withdraw { index: 0 }), None);
+		assert_ok!(StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, 0));
+	});
+}

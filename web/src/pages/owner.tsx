@@ -1,0 +1,308 @@
+// The owner console: register a model and prove ownership (the challenge to paste into the
+// Numerai profile, and whether the oracle attested it), publish terms checked with the chain's
+// rules before sending, bond and unbond, claim what the pool owes.
+
+import { useState } from 'preact/hooks';
+import { fmtNmr, fmtPercent, plainNmr, tryParseNmr } from '../amount';
+import * as chain from '../chain';
+import { modelHex, uuidOf } from '../codec';
+import { Nmr, RefusalNote } from '../components';
+import { FormError, TERMS_ERRORS, termsOfForm, validateTerms, type TermsForm } from '../terms';
+import { useApp, useChainData } from '../state';
+import { useSender } from './staker';
+
+function formOf(t: chain.Terms | null): TermsForm {
+  if (!t) {
+    return {
+      capacity: '10000',
+      minDelegation: '100',
+      maxDelegation: '5000',
+      fixedFee: [{ upTo: '5000', fee: '0.05' }],
+      performanceFee: [{ upTo: '5000', fee: '20%' }],
+      commitments: [{ termRounds: '0', discount: '' }],
+      documentUri: '',
+      documentHash: '',
+    };
+  }
+  return {
+    capacity: plainNmr(t.capacity),
+    minDelegation: plainNmr(t.minDelegation),
+    maxDelegation: plainNmr(t.maxDelegation),
+    fixedFee: t.fixedFee.map((s) => ({ upTo: plainNmr(s.upTo), fee: plainNmr(s.fee) })),
+    performanceFee: t.performanceFee.map((s) => ({ upTo: plainNmr(s.upTo), fee: fmtPercent(s.fee) })),
+    commitments: t.commitments.map((c) => ({ termRounds: c.termRounds.toString(), discount: c.discount ? fmtPercent(c.discount) : '' })),
+    documentUri: t.document?.uri ?? '',
+    documentHash: t.document?.hash ?? '',
+  };
+}
+
+async function loadOwned(api: chain.Chain['api'], who: string) {
+  const ids = await chain.modelsOf(api, who);
+  const rows = await Promise.all(
+    ids.map(async (id) => {
+      const [profile, pool, challenge] = await Promise.all([chain.profile(api, id), chain.pool(api, id), chain.challenge(api, id, who)]);
+      return { id, profile: profile!, pool, challenge };
+    }),
+  );
+  return { rows: rows.filter((r) => r.profile), governance: await chain.governance(api) };
+}
+
+export function OwnerPage() {
+  const { chain: c, selected } = useApp();
+  const send = useSender();
+  const [regId, setRegId] = useState('');
+  const [regName, setRegName] = useState('');
+  const { data, error } = useChainData(c && selected ? () => loadOwned(c.api, selected.address) : null, [c, selected?.address]);
+  if (!selected) return <p>Choose an account on the Accounts page to manage its models.</p>;
+  if (error) return <p class="refusal">{error}</p>;
+  if (!data) return <p>Reading your models…</p>;
+  const idHex = modelHex(regId);
+  return (
+    <section>
+      <h1>Owner console</h1>
+      <p class="sub">Models of {selected.name}</p>
+      {data.rows.length === 0 && <p>{selected.name} owns no model yet: register one below.</p>}
+      {data.rows.map((r) => (
+        <OwnedModel key={r.id} row={r} governance={data.governance} />
+      ))}
+      <h2>Register a model</h2>
+      <form
+        class="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!idHex) return;
+          void send(`Register ${regName}`, (api) => api.tx.modelRegistry.registerModel(uuidOf(idHex), regName.trim()));
+        }}
+      >
+        <label>
+          Numerai model id (UUID)
+          <input name="model-id" value={regId} autoComplete="off" onInput={(e) => setRegId((e.target as HTMLInputElement).value)} aria-invalid={regId !== '' && !idHex} />
+        </label>
+        {regId !== '' && !idHex && <p class="refusal">A Numerai model id is a UUID such as 00000000-0000-4000-8000-000000000001.</p>}
+        <label>
+          Model name on Numerai
+          <input name="model-name" value={regName} autoComplete="off" onInput={(e) => setRegName((e.target as HTMLInputElement).value)} />
+        </label>
+        <button type="submit" disabled={!idHex || regName.trim() === ''}>
+          Register (holds the registration deposit)
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function OwnedModel({ row, governance }: { row: { id: string; profile: chain.Profile; pool: chain.PoolView | null; challenge: string }; governance: chain.Governance }) {
+  const { chain: c, selected } = useApp();
+  const send = useSender();
+  const p = row.profile;
+  const latest = p.upcomingTerms.length ? p.upcomingTerms[p.upcomingTerms.length - 1] : p.currentTerms;
+  const [form, setForm] = useState<TermsForm>(formOf(latest?.terms ?? null));
+  const [bond, setBond] = useState('');
+  const [unbond, setUnbond] = useState('');
+  const bondAmt = tryParseNmr(bond);
+  const unbondAmt = tryParseNmr(unbond);
+  const checks = useChainData(
+    c && selected
+      ? async () => {
+          const who = selected.address;
+          const [b, u, claim] = await Promise.all([
+            bondAmt.planck ? chain.check(c.api, who, row.id, { Bond: { amount: bondAmt.planck } }, 'stakeDelegation.bond') : null,
+            unbondAmt.planck ? chain.check(c.api, who, row.id, { Unbond: { amount: unbondAmt.planck } }, 'stakeDelegation.unbond') : null,
+            chain.check(c.api, who, row.id, 'ClaimOwnerPayable', 'stakeDelegation.claimOwnerPayable'),
+          ]);
+          return { bond: b, unbond: u, claim };
+        }
+      : null,
+    [c, selected?.address, bond, unbond],
+  );
+  let terms: chain.Terms | null = null;
+  let termsError: { field: string | null; text: string } | null = null;
+  try {
+    terms = termsOfForm(form);
+    const name = validateTerms(terms, governance.caps, latest?.terms ?? null);
+    if (name) termsError = { field: null, text: `ModelRegistry::${name}: ${TERMS_ERRORS[name] ?? ''}` };
+  } catch (e) {
+    termsError = e instanceof FormError ? { field: e.field, text: e.message } : { field: null, text: String(e) };
+  }
+  const set = (f: (x: TermsForm) => void) => {
+    const x = structuredClone(form);
+    f(x);
+    setForm(x);
+  };
+  const input = (label: string, fieldName: string, value: string, on: (v: string) => void) => (
+    <label>
+      {label}
+      <input name={fieldName} value={value} autoComplete="off" aria-invalid={termsError?.field === fieldName} onInput={(e) => on((e.target as HTMLInputElement).value)} />
+    </label>
+  );
+  const verified = p.status !== 'Pending';
+  return (
+    <article class="owned" data-model={uuidOf(row.id)}>
+      <h2>
+        {p.name} <small>({p.status})</small>
+      </h2>
+      <h3>Ownership</h3>
+      {verified ? (
+        <p class="ok" data-attested="true">
+          Ownership attested by the oracle quorum.
+        </p>
+      ) : (
+        <div data-attested="false">
+          <p>Paste this line into the model's public Numerai profile (bio). The oracle checks it and attests your ownership; this page updates when it has.</p>
+          <pre class="challenge">{row.challenge}</pre>
+          <p class="sub">Waiting for the oracle{p.claimExpiresAt !== null ? ` (the claim lapses after block ${p.claimExpiresAt})` : ''}…</p>
+        </div>
+      )}
+      {verified && (
+        <>
+          <h3>Terms</h3>
+          <p class="sub">
+            Caps now: performance fee at most {fmtPercent(governance.caps.maxPerformanceFee)}, fixed fee at most {fmtPercent(governance.caps.maxFixedFeePerRound, 1_000_000_000n)} of the principal per round, commitments up to{' '}
+            {governance.caps.maxCommitmentTerm.toString()} rounds; changes take {governance.caps.minFeeChangeNotice.toString()} rounds' notice.
+          </p>
+          <form
+            class="form terms"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!terms || termsError) return;
+              void send(`Publish terms of ${p.name}`, (api) => api.tx.modelRegistry.setTerms(row.id, terms, null));
+            }}
+          >
+            {input('Capacity (NMR)', 'capacity', form.capacity, (v) => set((x) => (x.capacity = v)))}
+            {input('Smallest delegation (NMR)', 'minDelegation', form.minDelegation, (v) => set((x) => (x.minDelegation = v)))}
+            {input('Largest delegation (NMR)', 'maxDelegation', form.maxDelegation, (v) => set((x) => (x.maxDelegation = v)))}
+            <fieldset>
+              <legend>Fixed fee per served round</legend>
+              {form.fixedFee.map((s, i) => (
+                <div class="row" key={`f${i}`}>
+                  {input('up to (NMR)', `fixedFee.${i}.upTo`, s.upTo, (v) => set((x) => (x.fixedFee[i].upTo = v)))}
+                  {input('fee (NMR)', `fixedFee.${i}.fee`, s.fee, (v) => set((x) => (x.fixedFee[i].fee = v)))}
+                  <button type="button" onClick={() => set((x) => x.fixedFee.splice(i, 1))}>
+                    Remove
+                  </button>
+                </div>
+              ))}
+              <button type="button" onClick={() => set((x) => x.fixedFee.push({ upTo: '', fee: '' }))}>
+                Add a step
+              </button>
+            </fieldset>
+            <fieldset>
+              <legend>Performance fee</legend>
+              {form.performanceFee.map((s, i) => (
+                <div class="row" key={`p${i}`}>
+                  {input('up to (NMR)', `performanceFee.${i}.upTo`, s.upTo, (v) => set((x) => (x.performanceFee[i].upTo = v)))}
+                  {input('fee (%)', `performanceFee.${i}.fee`, s.fee, (v) => set((x) => (x.performanceFee[i].fee = v)))}
+                  <button type="button" onClick={() => set((x) => x.performanceFee.splice(i, 1))}>
+                    Remove
+                  </button>
+                </div>
+              ))}
+              <button type="button" onClick={() => set((x) => x.performanceFee.push({ upTo: '', fee: '' }))}>
+                Add a step
+              </button>
+            </fieldset>
+            <fieldset>
+              <legend>Commitment options</legend>
+              {form.commitments.map((s, i) => (
+                <div class="row" key={`c${i}`}>
+                  {input('rounds (0: rolling)', `commitments.${i}.termRounds`, s.termRounds, (v) => set((x) => (x.commitments[i].termRounds = v)))}
+                  {input('discount (%)', `commitments.${i}.discount`, s.discount, (v) => set((x) => (x.commitments[i].discount = v)))}
+                  <button type="button" onClick={() => set((x) => x.commitments.splice(i, 1))}>
+                    Remove
+                  </button>
+                </div>
+              ))}
+              <button type="button" onClick={() => set((x) => x.commitments.push({ termRounds: '', discount: '' }))}>
+                Add an option
+              </button>
+            </fieldset>
+            {input('Terms document address (optional)', 'documentUri', form.documentUri, (v) => set((x) => (x.documentUri = v)))}
+            {input('Terms document hash (0x…, 32 bytes)', 'documentHash', form.documentHash, (v) => set((x) => (x.documentHash = v)))}
+            {termsError && (
+              <p class="refusal" role="alert" data-terms-error>
+                {termsError.text}
+              </p>
+            )}
+            <button type="submit" disabled={!!termsError}>
+              Publish terms
+            </button>
+          </form>
+          <h3>Bond</h3>
+          <p>
+            Bond <Nmr planck={row.pool?.bond ?? 0n} />
+            {row.pool ? (
+              <>
+                {' '}
+                of <Nmr planck={row.pool.bondRequired} /> required · the pool owes you <Nmr planck={row.pool.ownerPayable} />
+              </>
+            ) : (
+              ' · bonding opens the pool'
+            )}
+          </p>
+          <AmountAction
+            label="Bond"
+            value={bond}
+            setValue={setBond}
+            parsed={bondAmt}
+            refusal={checks.data?.bond ?? null}
+            onSend={(a) => send(`Bond ${fmtNmr(a)} NMR on ${p.name}`, (api) => chain.poolCall(api, row.id, api.tx.stakeDelegation.bond(row.id, a)))}
+          />
+          <AmountAction
+            label="Unbond"
+            value={unbond}
+            setValue={setUnbond}
+            parsed={unbondAmt}
+            refusal={checks.data?.unbond ?? null}
+            onSend={(a) => send(`Unbond ${fmtNmr(a)} NMR from ${p.name}`, (api) => chain.poolCall(api, row.id, api.tx.stakeDelegation.unbond(row.id, a)))}
+          />
+          <div class="action">
+            <button
+              type="button"
+              name="claim"
+              disabled={checks.data?.claim !== null}
+              onClick={() => send(`Claim from ${p.name}`, (api) => chain.poolCall(api, row.id, api.tx.stakeDelegation.claimOwnerPayable(row.id)))}
+            >
+              Claim what the pool owes
+            </button>
+            {checks.data?.claim && (
+              <small class="why">
+                <code>{checks.data.claim.error}</code>: {checks.data.claim.reason}
+              </small>
+            )}
+          </div>
+        </>
+      )}
+    </article>
+  );
+}
+
+function AmountAction(props: {
+  label: string;
+  value: string;
+  setValue: (v: string) => void;
+  parsed: { planck: bigint | null; error: string | null };
+  refusal: chain.Refusal | null;
+  onSend: (amount: bigint) => void;
+}) {
+  const { label, value, parsed, refusal } = props;
+  const name = label.toLowerCase();
+  return (
+    <form
+      class="form inline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (parsed.planck) props.onSend(parsed.planck);
+      }}
+    >
+      <label>
+        {label} (NMR)
+        <input name={name} value={value} autoComplete="off" inputMode="decimal" onInput={(e) => props.setValue((e.target as HTMLInputElement).value)} aria-invalid={value !== '' && !!parsed.error} />
+      </label>
+      <button type="submit" disabled={!parsed.planck || refusal !== null}>
+        {label}
+      </button>
+      {value !== '' && parsed.error && <p class="refusal">{parsed.error}</p>}
+      {refusal && <RefusalNote refusal={refusal} would />}
+    </form>
+  );
+}
