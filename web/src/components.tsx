@@ -11,7 +11,7 @@ import { useApp } from './state';
 export function Nmr({ planck, signed }: { planck: bigint; signed?: boolean }) {
   return (
     <span class="nmr" data-planck={planck.toString()}>
-      {signed ? fmtSigned(planck) : fmtNmr(planck)}&nbsp;NMR
+      {signed ? fmtSigned(planck) : fmtNmr(planck)} NMR
     </span>
   );
 }
