@@ -8,7 +8,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { SignerPayloadJSON } from '@polkadot/types/types';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -66,6 +66,11 @@ export interface World {
 export async function start(signers: Record<string, string>): Promise<World> {
   mkdirSync(OUT, { recursive: true });
   await cryptoWaitReady();
+  for (const bin of ['numerstake-node', 'numerai-fixture']) {
+    if (!existsSync(join(binDir(), bin))) {
+      throw new Error(`${join(binDir(), bin)} is missing: build it (cargo build --release -p numerstake-node -p numerai-fixture) and set CARGO_TARGET_DIR`);
+    }
+  }
   const children: ChildProcess[] = [];
   const log = (name: string) => createWriteStream(join(OUT, `${name}.log`));
   const fxPort = await freePort();
