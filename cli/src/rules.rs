@@ -406,6 +406,7 @@ mod tests {
 			release_round: None,
 			high_water_mark: 0,
 			terms_version: 0,
+			settle_periods: 0,
 		}
 	}
 

@@ -81,6 +81,10 @@ describe('a staker and an owner in the browser', () => {
     await alpha.getByRole('button', { name: 'Publish terms' }).click();
     expect((await finalised(/Publish terms/)).stage).toBe('finalised');
     await dismiss();
+    // "1,5" is 1.5 in much of the world: refused, never read as 15.
+    await alpha.locator('input[name="bond"]').fill('1,5');
+    await expect.poll(() => alpha.locator('form', { has: page.locator('input[name="bond"]') }).innerText()).toContain('without commas');
+    expect(await alpha.getByRole('button', { name: 'Bond', exact: true }).isDisabled()).toBe(true);
     await alpha.locator('input[name="bond"]').fill('2000');
     await alpha.getByRole('button', { name: 'Bond', exact: true }).click();
     expect((await finalised(/Bond 2,000 NMR/)).stage).toBe('finalised');
@@ -123,6 +127,14 @@ describe('a staker and an owner in the browser', () => {
     expect(quote).toContain('0.135 NMR'); // 0.05 × 3 rounds, 10 % off
     expect(quote).toContain('400.135 NMR');
     expect(quote).toContain('version 0');
+    await page.getByLabel(/I consent to terms version 0/).check();
+    // Consent is to these figures: another amount asks for it again, with its own quote.
+    await page.locator('input[name="amount"]').fill('401');
+    await expect.poll(() => page.locator('section.quote').innerText()).toContain('401.135 NMR');
+    expect(await page.getByLabel(/I consent to terms version 0/).isChecked()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Sign and delegate' }).isDisabled()).toBe(true);
+    await page.locator('input[name="amount"]').fill('400');
+    await expect.poll(() => page.locator('section.quote').innerText()).toContain('400.135 NMR');
     await page.getByLabel(/I consent to terms version 0/).check();
     await w.shot('07-delegate-quote');
     await page.getByRole('button', { name: 'Sign and delegate' }).click();

@@ -11,15 +11,21 @@ export const U128_MAX = (1n << 128n) - 1n;
 /** An amount the user typed that is not an NMR amount, with a sentence saying why. */
 export class AmountError extends Error {}
 
-/** Parses a non-negative NMR amount ("1000", "0.25", "1_000.5", "1,000.5") into planck. */
+/**
+ * Parses a non-negative NMR amount ("1000", "0.25", "1_000.5") into planck. Underscores may
+ * group digits; commas are refused, since "1,5" means 1.5 in much of the world and 15 here.
+ */
 export function parseNmr(text: string): bigint {
   const t0 = text.trim();
   if (t0.startsWith('-')) throw new AmountError(`"${t0}": the amount must not be negative`);
-  const t = (t0.startsWith('+') ? t0.slice(1) : t0).replace(/[_,]/g, '');
+  const t = (t0.startsWith('+') ? t0.slice(1) : t0).replace(/_/g, '');
   const dot = t.indexOf('.');
   const whole = dot < 0 ? t : t.slice(0, dot);
   const frac = dot < 0 ? '' : t.slice(dot + 1);
   if (whole === '' && frac === '') throw new AmountError('no amount given');
+  if (t.includes(',')) {
+    throw new AmountError(`"${t0}": write the amount without commas (e.g. 1000.5 or 1_000.5; the decimal point is a dot)`);
+  }
   if (!/^[0-9]*$/.test(whole) || !/^[0-9]*$/.test(frac)) {
     throw new AmountError(`"${t0}" is not an amount of NMR (e.g. 12.5)`);
   }

@@ -7,6 +7,7 @@ import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { EventRecord, DispatchError } from '@polkadot/types/interfaces';
 import type { Signer } from '@polkadot/types/types';
+import { stringToU8a } from '@polkadot/util';
 import { hexText, plain, type Plain } from './codec';
 
 // ---- what the runtime APIs return, as plain data ----------------------------------------
@@ -109,9 +110,13 @@ export interface PositionView {
   releaseRound: bigint | null;
   highWaterMark: bigint;
   termsVersion: bigint;
+  /** Fee periods ended and not yet settled: what `settle` would walk now (0: nothing). */
+  settlePeriods: bigint;
 }
 export interface Quote {
   termsVersion: bigint;
+  /** The hash of that version's terms document (null: none), consented to with it. */
+  documentHash: string | null;
   firstRound: bigint;
   fixedFeePerRound: bigint;
   performanceFee: bigint;
@@ -273,9 +278,18 @@ export async function balance(api: ApiPromise, who: string): Promise<{ free: big
   return plain(a.data) as unknown as { free: bigint; reserved: bigint; frozen: bigint };
 }
 
+/** A node whose runtime predates `StakeDelegationApi::check` (spec_version < 109). */
+export class NoCheckApi extends Error {
+  constructor() {
+    super("this node's runtime has no StakeDelegationApi::check (spec_version 109 or later), so the app cannot tell which calls the chain would accept");
+  }
+}
+
 /** Whether the chain would accept `action` from `who` now (null), or its refusal. */
 export async function check(api: ApiPromise, who: string, model: string, action: PoolAction, label: string): Promise<Refusal | null> {
-  const r = (await call(api).stakeDelegationApi.check(who, model, action)) as { isSome: boolean; unwrap(): DispatchError };
+  const method = call(api).stakeDelegationApi?.check;
+  if (!method) throw new NoCheckApi();
+  const r = (await method(who, model, action)) as { isSome: boolean; unwrap(): DispatchError };
   return r.isSome ? describe(api, label, r.unwrap()) : null;
 }
 
@@ -364,6 +378,14 @@ export interface TxProgress {
 export type SignWith = { pair: KeyringPair } | { address: string; signer: Signer };
 
 /**
+ * `terms` as `set_terms` takes them. The document address goes as its bytes: a plain string
+ * that happens to start with "0x" would otherwise be read as hex by the codec.
+ */
+export function termsArg(terms: Terms): unknown {
+  return { ...terms, document: terms.document ? { hash: terms.document.hash, uri: stringToU8a(terms.document.uri) } : null };
+}
+
+/**
  * `call` for `model`'s pool, preceded by `catch_up` in one `force_batch`, as the CLI sends it:
  * the user never meets `CatchUpRequired`, even when a round opens while the transaction is on
  * its way.
@@ -413,16 +435,27 @@ export function send(
             done({ stage: refusal ? 'refused' : 'finalised', label, block: inBlock, finalisedHead: inBlock, fee, refusal, events });
             return;
           }
+          // (A late answer for the in-block status must not undo a finalised report.)
+          if (finished) return;
           progress({ stage: 'in-block', label, block: inBlock, fee, refusal });
           if (!unsubHeads) {
-            unsubHeads = await api.rpc.chain.subscribeFinalizedHeads((h) => {
+            const unsub = await api.rpc.chain.subscribeFinalizedHeads((h) => {
               if (!finished) progress({ stage: 'in-block', label, block: inBlock, finalisedHead: h.number.toNumber(), fee, refusal });
             });
+            if (finished) unsub();
+            else unsubHeads = unsub;
           }
         })();
       } else if (['Invalid', 'Dropped', 'Usurped', 'FinalityTimeout', 'Retracted'].includes(st.type)) {
         if (st.type === 'Retracted') return; // back in the pool; a new status follows
-        done({ stage: 'failed', label, message: `the transaction was not included (${st.type})` });
+        done({
+          stage: 'failed',
+          label,
+          message:
+            st.type === 'FinalityTimeout' && inBlock !== undefined
+              ? `the transaction is in block ${inBlock}, but that block was not finalised in time: look it up before sending again`
+              : `the transaction was not included (${st.type})`,
+        });
       }
     };
     const sending =

@@ -12,9 +12,12 @@ export interface QuoteLine {
   planck?: bigint;
 }
 
-/** The discounted fee: `fee × (1 − discount)`, as `Permill` arithmetic rounds it (down). */
+/**
+ * The discounted fee rate as the chain computes it (`maths::discounted`):
+ * `rate − rate × discount`, the product rounded down, so the rate charged rounds up.
+ */
 export function discounted(permill: bigint, discount: bigint): bigint {
-  return (permill * (1_000_000n - discount)) / 1_000_000n;
+  return permill - (permill * discount) / 1_000_000n;
 }
 
 /** The lines of a quote for delegating `principal` for `termRounds` (0: rolling). */
@@ -54,7 +57,9 @@ export function quoteLines(q: Quote, principal: bigint, termRounds: bigint, term
   const doc = terms?.document;
   lines.push({
     label: "Owner's terms document",
-    value: doc ? `${doc.uri} (hash ${doc.hash})` : 'none published: only the on-chain terms apply',
+    value: q.documentHash
+      ? `${doc && doc.hash === q.documentHash ? doc.uri : '(address not in the profile read)'} (hash ${q.documentHash})`
+      : 'none published: only the on-chain terms apply',
   });
   return lines;
 }

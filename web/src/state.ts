@@ -26,36 +26,39 @@ export function useApp(): AppState {
   return s;
 }
 
+/** Whether a transaction is on its way (between signing and its final report). */
+export function useBusy(): boolean {
+  const { tx } = useApp();
+  return !!tx && !['finalised', 'refused', 'failed'].includes(tx.stage);
+}
+
+const same = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+
 /**
  * `load()` run again whenever the finalised block moves (or `deps` change), with its last
- * result, its error, and whether it has answered yet.
+ * result, its error, and whether it has answered yet. When `deps` change, the previous result
+ * is dropped at once (`data` is `undefined` until the new answer), so nothing computed for
+ * other inputs is ever shown, or acted on, beside the new ones. A new finalised block keeps the
+ * last result on screen while it is read again.
  */
 export function useChainData<T>(load: (() => Promise<T>) | null, deps: unknown[]): { data: T | undefined; error: string | null; loading: boolean } {
   const { finalised } = useApp();
-  const [data, setData] = useState<T | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  const [state, setState] = useState<{ deps: unknown[]; data: T | undefined; error: string | null } | null>(null);
   useEffect(() => {
     if (!load) return;
     let live = true;
+    const forDeps = deps;
     load().then(
-      (d) => {
-        if (!live) return;
-        setData(d);
-        setError(null);
-        setLoading(false);
-      },
-      (e: unknown) => {
-        if (!live) return;
-        setError(e instanceof Error ? e.message : String(e));
-        setLoading(false);
-      },
+      (data) => live && setState({ deps: forDeps, data, error: null }),
+      (e: unknown) => live && setState({ deps: forDeps, data: undefined, error: e instanceof Error ? e.message : String(e) }),
     );
     return () => {
       live = false;
     };
   }, [finalised, ...deps]);
-  return { data, error, loading };
+  // A result read for other inputs than the current ones is not shown.
+  const mine = state !== null && same(state.deps, deps) ? state : null;
+  return { data: mine?.data, error: mine?.error ?? null, loading: mine === null };
 }
 
 /** The hash route: `#/model/<uuid>` → ['model', '<uuid>']. */

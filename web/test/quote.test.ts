@@ -6,6 +6,7 @@ import { termsOfForm, validateTerms, type TermsForm } from '../src/terms';
 
 const quote: Quote = {
   termsVersion: 0n,
+  documentHash: `0x${'ab'.repeat(32)}`,
   firstRound: 3005n,
   fixedFeePerRound: NMR / 20n,
   performanceFee: 200_000n,
@@ -33,7 +34,7 @@ describe('the quote display', () => {
   });
 
   it('shows a rolling delegation without prepaid fees or a discount', () => {
-    const q = { ...quote, discount: 0n, prepaid: 0n, totalCost: 600n * NMR };
+    const q = { ...quote, discount: 0n, prepaid: 0n, totalCost: 600n * NMR, documentHash: null };
     const lines = quoteLines(q, 600n * NMR, 0n, null);
     const byLabel = Object.fromEntries(lines.map((l) => [l.label, l.value]));
     expect(byLabel['Fixed fee per served round']).toBe('0.05 NMR');
@@ -43,9 +44,18 @@ describe('the quote display', () => {
     expect(byLabel["Owner's terms document"]).toBe('none published: only the on-chain terms apply');
   });
 
-  it('discounts as Permill does, rounding down', () => {
+  it('discounts as the chain does: the discount rounds down, so the rate charged rounds up', () => {
     expect(discounted(150_000n, 100_000n)).toBe(135_000n);
-    expect(discounted(1n, 500_000n)).toBe(0n);
+    expect(discounted(1n, 500_000n)).toBe(1n);
+    // 20.0001 % at 50 % off: the chain charges 10.0001 %, not 10 %.
+    expect(discounted(200_001n, 500_000n)).toBe(100_001n);
+  });
+
+  it('names the document by the hash the chain checks, not a stale profile read', () => {
+    const stale = { document: { uri: 'https://example.org/old.pdf', hash: `0x${'cd'.repeat(32)}` } } as Terms;
+    const byLabel = Object.fromEntries(quoteLines(quote, 400n * NMR, 10n, stale).map((l) => [l.label, l.value]));
+    expect(byLabel["Owner's terms document"]).not.toContain('old.pdf');
+    expect(byLabel["Owner's terms document"]).toContain('0xabab');
   });
 
   it('explains a refusal under its pallet name', () => {

@@ -126,7 +126,8 @@ impl<T: Config> Pallet<T> {
 		let mut pool = Pools::<T>::get(model).ok_or(Error::<T>::NoPool)?;
 		Self::materialise(&model, &mut pool, &mut d)?;
 		// Walk everything due (bounded by the history kept).
-		Self::settle_fees(&model, &mut pool, &mut d, T::HistoryDepth::get())?;
+		let (settle_periods, _) =
+			Self::settle_fees(&model, &mut pool, &mut d, T::HistoryDepth::get())?;
 		let current = Self::current_round();
 		let held = d.shares.saturating_sub(d.exit_fee_shares);
 		let closed =
@@ -169,6 +170,7 @@ impl<T: Config> Pallet<T> {
 			release_round: d.stage.last_round(),
 			high_water_mark: d.hwm,
 			terms_version: d.terms_version,
+			settle_periods,
 		})
 	}
 
@@ -184,19 +186,20 @@ impl<T: Config> Pallet<T> {
 		let pool = Pools::<T>::get(model);
 		let projected = pool.as_ref().and_then(|p| Self::projected(p).ok()).unwrap_or(0);
 		// The same checks `delegate` makes, on a scratch copy of the state, for a staker who
-		// can pay.
+		// can pay, after the `catch_up` that wallets send in the same batch.
 		let document = terms.document.as_ref().map(|d| d.hash);
-		let refusal =
-			scratch(|| Self::plan_delegation(&model, principal, term_rounds, version, document))
-				.err()
-				.map(|e| match e {
-					DispatchError::Module(m) => {
-						m.message.unwrap_or("module error").as_bytes().to_vec()
-					},
-					other => <&'static str>::from(other).as_bytes().to_vec(),
-				});
+		let refusal = scratch(|| {
+			let _ = layered(|| Self::do_catch_up(model));
+			Self::plan_delegation(&model, principal, term_rounds, version, document)
+		})
+		.err()
+		.map(|e| match e {
+			DispatchError::Module(m) => m.message.unwrap_or("module error").as_bytes().to_vec(),
+			other => <&'static str>::from(other).as_bytes().to_vec(),
+		});
 		Some(Quote {
 			terms_version: version,
+			document_hash: document,
 			first_round: Self::first_round_of(
 				pool.as_ref().and_then(Self::next_to_settle),
 				current,

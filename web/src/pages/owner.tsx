@@ -8,7 +8,7 @@ import * as chain from '../chain';
 import { modelHex, uuidOf } from '../codec';
 import { Nmr, RefusalNote } from '../components';
 import { FormError, TERMS_ERRORS, termsOfForm, validateTerms, type TermsForm } from '../terms';
-import { useApp, useChainData } from '../state';
+import { useApp, useBusy, useChainData } from '../state';
 import { useSender } from './staker';
 
 function formOf(t: chain.Terms | null): TermsForm {
@@ -50,6 +50,7 @@ async function loadOwned(api: chain.Chain['api'], who: string) {
 export function OwnerPage() {
   const { chain: c, selected } = useApp();
   const send = useSender();
+  const busy = useBusy();
   const [regId, setRegId] = useState('');
   const [regName, setRegName] = useState('');
   const { data, error } = useChainData(c && selected ? () => loadOwned(c.api, selected.address) : null, [c, selected?.address]);
@@ -83,7 +84,7 @@ export function OwnerPage() {
           Model name on Numerai
           <input name="model-name" value={regName} autoComplete="off" onInput={(e) => setRegName((e.target as HTMLInputElement).value)} />
         </label>
-        <button type="submit" disabled={!idHex || regName.trim() === ''}>
+        <button type="submit" disabled={!idHex || regName.trim() === '' || busy}>
           Register (holds the registration deposit)
         </button>
       </form>
@@ -94,6 +95,7 @@ export function OwnerPage() {
 function OwnedModel({ row, governance }: { row: { id: string; profile: chain.Profile; pool: chain.PoolView | null; challenge: string }; governance: chain.Governance }) {
   const { chain: c, selected } = useApp();
   const send = useSender();
+  const busy = useBusy();
   const p = row.profile;
   const latest = p.upcomingTerms.length ? p.upcomingTerms[p.upcomingTerms.length - 1] : p.currentTerms;
   const [form, setForm] = useState<TermsForm>(formOf(latest?.terms ?? null));
@@ -106,15 +108,20 @@ function OwnedModel({ row, governance }: { row: { id: string; profile: chain.Pro
       ? async () => {
           const who = selected.address;
           const [b, u, claim] = await Promise.all([
-            bondAmt.planck ? chain.check(c.api, who, row.id, { Bond: { amount: bondAmt.planck } }, 'stakeDelegation.bond') : null,
-            unbondAmt.planck ? chain.check(c.api, who, row.id, { Unbond: { amount: unbondAmt.planck } }, 'stakeDelegation.unbond') : null,
+            bondAmt.planck ? chain.check(c.api, who, row.id, { Bond: { amount: bondAmt.planck } }, 'stakeDelegation.bond') : undefined,
+            unbondAmt.planck ? chain.check(c.api, who, row.id, { Unbond: { amount: unbondAmt.planck } }, 'stakeDelegation.unbond') : undefined,
             chain.check(c.api, who, row.id, 'ClaimOwnerPayable', 'stakeDelegation.claimOwnerPayable'),
           ]);
           return { bond: b, unbond: u, claim };
         }
       : null,
-    [c, selected?.address, bond, unbond],
+    [c, selected?.address, bondAmt.planck, unbondAmt.planck],
   );
+  // The effective round `set_terms` would take with none given, and whether that is after the
+  // latest published version's, as the chain requires; if not, the next round that is.
+  const earliest = governance.latestRound + (latest ? governance.caps.minFeeChangeNotice : 1n);
+  const effective = latest && latest.effectiveRound >= earliest ? latest.effectiveRound + 1n : null;
+  const editable = ['Verified', 'Active', 'UnderBonded'].includes(p.status);
   let terms: chain.Terms | null = null;
   let termsError: { field: string | null; text: string } | null = null;
   try {
@@ -153,7 +160,12 @@ function OwnedModel({ row, governance }: { row: { id: string; profile: chain.Pro
           <p class="sub">Waiting for the oracle{p.claimExpiresAt !== null ? ` (the claim lapses after block ${p.claimExpiresAt})` : ''}…</p>
         </div>
       )}
-      {verified && (
+      {verified && !editable && (
+        <p class="refusal">
+          {p.name} is {p.status}: {p.status === 'Suspended' ? 'governance suspended it, so its terms and bond cannot change' : 'its owner is winding it down, so it takes no new terms'}.
+        </p>
+      )}
+      {verified && editable && (
         <>
           <h3>Terms</h3>
           <p class="sub">
@@ -165,7 +177,7 @@ function OwnedModel({ row, governance }: { row: { id: string; profile: chain.Pro
             onSubmit={(e) => {
               e.preventDefault();
               if (!terms || termsError) return;
-              void send(`Publish terms of ${p.name}`, (api) => api.tx.modelRegistry.setTerms(row.id, terms, null));
+              void send(`Publish terms of ${p.name}`, (api) => api.tx.modelRegistry.setTerms(row.id, chain.termsArg(terms!), effective));
             }}
           >
             {input('Capacity (NMR)', 'capacity', form.capacity, (v) => set((x) => (x.capacity = v)))}
@@ -223,7 +235,12 @@ function OwnedModel({ row, governance }: { row: { id: string; profile: chain.Pro
                 {termsError.text}
               </p>
             )}
-            <button type="submit" disabled={!!termsError}>
+            <p class="sub" data-effective>
+              {effective === null
+                ? `These terms take effect from round ${earliest} (${latest ? 'the notice governance requires' : 'the next round'}).`
+                : `These terms take effect from round ${effective}, after version ${latest!.version}'s (from round ${latest!.effectiveRound}).`}
+            </p>
+            <button type="submit" disabled={!!termsError || busy}>
               Publish terms
             </button>
           </form>
@@ -244,7 +261,7 @@ function OwnedModel({ row, governance }: { row: { id: string; profile: chain.Pro
             value={bond}
             setValue={setBond}
             parsed={bondAmt}
-            refusal={checks.data?.bond ?? null}
+            checked={checks.error ?? checks.data?.bond}
             onSend={(a) => send(`Bond ${fmtNmr(a)} NMR on ${p.name}`, (api) => chain.poolCall(api, row.id, api.tx.stakeDelegation.bond(row.id, a)))}
           />
           <AmountAction
@@ -252,18 +269,19 @@ function OwnedModel({ row, governance }: { row: { id: string; profile: chain.Pro
             value={unbond}
             setValue={setUnbond}
             parsed={unbondAmt}
-            refusal={checks.data?.unbond ?? null}
+            checked={checks.error ?? checks.data?.unbond}
             onSend={(a) => send(`Unbond ${fmtNmr(a)} NMR from ${p.name}`, (api) => chain.poolCall(api, row.id, api.tx.stakeDelegation.unbond(row.id, a)))}
           />
           <div class="action">
             <button
               type="button"
               name="claim"
-              disabled={checks.data?.claim !== null}
+              disabled={!checks.data || checks.data.claim !== null || busy}
               onClick={() => send(`Claim from ${p.name}`, (api) => chain.poolCall(api, row.id, api.tx.stakeDelegation.claimOwnerPayable(row.id)))}
             >
               Claim what the pool owes
             </button>
+            {checks.error && <small class="why">{checks.error}</small>}
             {checks.data?.claim && (
               <small class="why">
                 <code>{checks.data.claim.error}</code>: {checks.data.claim.reason}
@@ -281,28 +299,39 @@ function AmountAction(props: {
   value: string;
   setValue: (v: string) => void;
   parsed: { planck: bigint | null; error: string | null };
-  refusal: chain.Refusal | null;
+  /** The check of this amount: accepted (null), refused, a failure to check (text), or not
+   * answered yet (undefined). Only an accepted amount can be sent. */
+  checked: chain.Refusal | string | null | undefined;
   onSend: (amount: bigint) => void;
 }) {
-  const { label, value, parsed, refusal } = props;
+  const { label, value, parsed, checked } = props;
+  const busy = useBusy();
   const name = label.toLowerCase();
+  const refusal = checked && typeof checked === 'object' ? checked : null;
   return (
     <form
       class="form inline"
       onSubmit={(e) => {
         e.preventDefault();
-        if (parsed.planck) props.onSend(parsed.planck);
+        if (parsed.planck && checked === null && !busy) props.onSend(parsed.planck);
       }}
     >
       <label>
         {label} (NMR)
         <input name={name} value={value} autoComplete="off" inputMode="decimal" onInput={(e) => props.setValue((e.target as HTMLInputElement).value)} aria-invalid={value !== '' && !!parsed.error} />
       </label>
-      <button type="submit" disabled={!parsed.planck || refusal !== null}>
+      <button type="submit" disabled={!parsed.planck || checked !== null || busy}>
         {label}
       </button>
       {value !== '' && parsed.error && <p class="refusal">{parsed.error}</p>}
       {refusal && <RefusalNote refusal={refusal} would />}
+      {typeof checked === 'string' && <p class="refusal">{checked}</p>}
+      {parsed.planck !== null && parsed.planck > 0n && (
+        <p class="sub">
+          {checked === undefined ? 'Checking with the chain… ' : ''}
+          {label} exactly <Nmr planck={parsed.planck} />.
+        </p>
+      )}
     </form>
   );
 }

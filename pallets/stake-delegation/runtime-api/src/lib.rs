@@ -10,7 +10,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 use codec::{Codec, Decode, Encode};
 use numerstake_primitives::{ModelId, RoundIndex};
-use polkadot_sdk::sp_runtime::Permill;
+use polkadot_sdk::{sp_core::H256, sp_runtime::Permill};
 use scale_info::TypeInfo;
 
 /// Planck of NMR.
@@ -112,6 +112,9 @@ pub struct PositionView {
 	pub high_water_mark: u128,
 	/// The terms version its fees are charged at.
 	pub terms_version: u32,
+	/// Fee periods that have ended and are not yet settled on chain: what a `settle` would
+	/// walk now (0: a `settle` would change nothing but the transaction fee).
+	pub settle_periods: u32,
 }
 
 /// What a delegation would cost and whether it would be accepted now.
@@ -119,6 +122,9 @@ pub struct PositionView {
 pub struct Quote {
 	/// The terms version to consent to.
 	pub terms_version: u32,
+	/// The hash of that version's terms document, to consent to with it (`None`: no
+	/// document).
+	pub document_hash: Option<H256>,
 	/// The first round it would be exposed to.
 	pub first_round: RoundIndex,
 	/// Fixed fee per served round, before the discount.

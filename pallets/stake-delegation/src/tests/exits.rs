@@ -302,6 +302,13 @@ fn check_tells_what_the_call_would_do_and_changes_nothing() {
 			err(Error::<Test>::NotOwner)
 		);
 		assert_eq!(StakeDelegation::check(ALICE, m, PoolAction::RequestExit { index: 0 }), None);
+		// A settle is accepted whenever the delegation exists; the view says whether it would
+		// walk any fee period (here none has ended).
+		assert_eq!(
+			StakeDelegation::check(ALICE, m, PoolAction::Settle { staker: ALICE, index: 0 }),
+			None
+		);
+		assert_eq!(StakeDelegation::positions_of(ALICE)[0].settle_periods, 0);
 		assert_eq!(root(polkadot_sdk::sp_runtime::StateVersion::V1), before);
 		assert_noop!(
 			StakeDelegation::withdraw(RuntimeOrigin::signed(ALICE), m, 0),

@@ -22,7 +22,10 @@ fn rolling_delegations_pay_the_fixed_fee_per_served_round_in_shares() {
 		let m = bonded_model();
 		join(ALICE, m, 1_000 * NMR, 0);
 		run(m, R + 4, |_| 0);
+		// The view says a settle has one period to walk, and none once it has run.
+		assert_eq!(StakeDelegation::positions_of(ALICE)[0].settle_periods, 1);
 		settle(ALICE, m, 0);
+		assert_eq!(StakeDelegation::positions_of(ALICE)[0].settle_periods, 0);
 		// Rounds 102..=104 served, 0.01 NMR each, at price 1.
 		let d = delegation(ALICE, m, 0);
 		assert_eq!(d.shares, 1_000 * NMR - 3 * CENT);

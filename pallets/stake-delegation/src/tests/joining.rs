@@ -248,6 +248,14 @@ fn a_pool_behind_the_rounds_asks_for_catch_up() {
 			StakeDelegation::delegate(RuntimeOrigin::signed(ALICE), m, 100 * NMR, 0, 0, None),
 			Error::<Test>::CatchUpRequired
 		);
+		// The quote answers for the batch wallets send, `catch_up` then `delegate`, which
+		// would be accepted, and writes nothing.
+		let before = polkadot_sdk::sp_io::storage::root(polkadot_sdk::sp_runtime::StateVersion::V1);
+		assert_eq!(StakeDelegation::quote(m, 100 * NMR, 0).map(|q| q.refusal), Some(None));
+		assert_eq!(
+			polkadot_sdk::sp_io::storage::root(polkadot_sdk::sp_runtime::StateVersion::V1),
+			before
+		);
 		assert_ok!(StakeDelegation::catch_up(RuntimeOrigin::signed(BOB), m));
 		assert_noop!(
 			StakeDelegation::catch_up(RuntimeOrigin::signed(BOB), m),
@@ -267,6 +275,7 @@ fn the_quote_shows_costs_and_why_a_join_would_fail() {
 		assert_eq!(q.first_round, START_ROUND + 2);
 		assert_eq!(q.discount, Permill::from_percent(10));
 		assert_eq!(q.refusal, None);
+		assert_eq!(q.document_hash, None);
 		let q = StakeDelegation::quote(m, 5 * NMR, 0).unwrap();
 		assert_eq!(q.refusal, Some(b"BelowMinimum".to_vec()));
 		assert!(StakeDelegation::quote(other_model(), NMR, 0).is_none());
