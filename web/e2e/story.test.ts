@@ -146,7 +146,9 @@ describe('a staker and an owner in the browser', () => {
     // Withdraw is not possible yet, and the page says why in the pallet's words.
     const withdraw = position.getByRole('button', { name: 'Withdraw' });
     expect(await withdraw.isDisabled()).toBe(true);
-    expect(await position.locator('.why').first().innerText()).toMatch(/StakeDelegation::/);
+    expect(await position.locator('[id^="withdraw-"][id$="-why"]').innerText()).toMatch(/StakeDelegation::NotExiting/);
+    // Exit is possible, with the commitment's consequence said beside it.
+    expect(await position.innerText()).toMatch(/an exit now cancels it and refunds everything|committed: after an exit the money stays exposed through round \d+/);
     await w.shot('08-portfolio');
 
     // Rounds resolve: the value moves away from the principal.

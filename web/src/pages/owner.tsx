@@ -142,6 +142,25 @@ function OwnedModel({ row, governance }: { row: { id: string; profile: chain.Pro
       <input name={fieldName} value={value} autoComplete="off" aria-invalid={termsError?.field === fieldName} onInput={(e) => on((e.target as HTMLInputElement).value)} />
     </label>
   );
+  // A list of the form's rows (a fee ladder's steps, the commitment options), each a pair of
+  // inputs named `list.i.column`, with Remove and Add buttons.
+  type RowList = 'fixedFee' | 'performanceFee' | 'commitments';
+  const rows = (legend: string, list: RowList, columns: [string, string][], add: string) => (
+    <fieldset>
+      <legend>{legend}</legend>
+      {(form[list] as Record<string, string>[]).map((row, i) => (
+        <div class="row" key={`${list}${i}`}>
+          {columns.map(([col, label]) => input(label, `${list}.${i}.${col}`, row[col], (v) => set((x) => ((x[list] as Record<string, string>[])[i][col] = v))))}
+          <button type="button" onClick={() => set((x) => x[list].splice(i, 1))}>
+            Remove
+          </button>
+        </div>
+      ))}
+      <button type="button" onClick={() => set((x) => (x[list] as Record<string, string>[]).push(Object.fromEntries(columns.map(([col]) => [col, '']))))}>
+        {add}
+      </button>
+    </fieldset>
+  );
   const verified = p.status !== 'Pending';
   return (
     <article class="owned" data-model={uuidOf(row.id)}>
@@ -183,51 +202,9 @@ function OwnedModel({ row, governance }: { row: { id: string; profile: chain.Pro
             {input('Capacity (NMR)', 'capacity', form.capacity, (v) => set((x) => (x.capacity = v)))}
             {input('Smallest delegation (NMR)', 'minDelegation', form.minDelegation, (v) => set((x) => (x.minDelegation = v)))}
             {input('Largest delegation (NMR)', 'maxDelegation', form.maxDelegation, (v) => set((x) => (x.maxDelegation = v)))}
-            <fieldset>
-              <legend>Fixed fee per served round</legend>
-              {form.fixedFee.map((s, i) => (
-                <div class="row" key={`f${i}`}>
-                  {input('up to (NMR)', `fixedFee.${i}.upTo`, s.upTo, (v) => set((x) => (x.fixedFee[i].upTo = v)))}
-                  {input('fee (NMR)', `fixedFee.${i}.fee`, s.fee, (v) => set((x) => (x.fixedFee[i].fee = v)))}
-                  <button type="button" onClick={() => set((x) => x.fixedFee.splice(i, 1))}>
-                    Remove
-                  </button>
-                </div>
-              ))}
-              <button type="button" onClick={() => set((x) => x.fixedFee.push({ upTo: '', fee: '' }))}>
-                Add a step
-              </button>
-            </fieldset>
-            <fieldset>
-              <legend>Performance fee</legend>
-              {form.performanceFee.map((s, i) => (
-                <div class="row" key={`p${i}`}>
-                  {input('up to (NMR)', `performanceFee.${i}.upTo`, s.upTo, (v) => set((x) => (x.performanceFee[i].upTo = v)))}
-                  {input('fee (%)', `performanceFee.${i}.fee`, s.fee, (v) => set((x) => (x.performanceFee[i].fee = v)))}
-                  <button type="button" onClick={() => set((x) => x.performanceFee.splice(i, 1))}>
-                    Remove
-                  </button>
-                </div>
-              ))}
-              <button type="button" onClick={() => set((x) => x.performanceFee.push({ upTo: '', fee: '' }))}>
-                Add a step
-              </button>
-            </fieldset>
-            <fieldset>
-              <legend>Commitment options</legend>
-              {form.commitments.map((s, i) => (
-                <div class="row" key={`c${i}`}>
-                  {input('rounds (0: rolling)', `commitments.${i}.termRounds`, s.termRounds, (v) => set((x) => (x.commitments[i].termRounds = v)))}
-                  {input('discount (%)', `commitments.${i}.discount`, s.discount, (v) => set((x) => (x.commitments[i].discount = v)))}
-                  <button type="button" onClick={() => set((x) => x.commitments.splice(i, 1))}>
-                    Remove
-                  </button>
-                </div>
-              ))}
-              <button type="button" onClick={() => set((x) => x.commitments.push({ termRounds: '', discount: '' }))}>
-                Add an option
-              </button>
-            </fieldset>
+            {rows('Fixed fee per served round', 'fixedFee', [['upTo', 'up to (NMR)'], ['fee', 'fee (NMR)']], 'Add a step')}
+            {rows('Performance fee', 'performanceFee', [['upTo', 'up to (NMR)'], ['fee', 'fee (%)']], 'Add a step')}
+            {rows('Commitment options', 'commitments', [['termRounds', 'rounds (0: rolling)'], ['discount', 'discount (%)']], 'Add an option')}
             {input('Terms document address (optional)', 'documentUri', form.documentUri, (v) => set((x) => (x.documentUri = v)))}
             {input('Terms document hash (0x…, 32 bytes)', 'documentHash', form.documentHash, (v) => set((x) => (x.documentHash = v)))}
             {termsError && (

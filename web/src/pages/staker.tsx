@@ -268,7 +268,10 @@ export function PortfolioPage() {
             )}
           </small>
         )}
-        {kind === 'exit' && refusal === null && r.position.lockedUntil !== null && (
+        {kind === 'exit' && refusal === null && r.position.stage.type === 'Queued' && (
+          <small class="why">not yet in the pool: an exit now cancels it and refunds everything, prepaid fees included</small>
+        )}
+        {kind === 'exit' && refusal === null && r.position.stage.type !== 'Queued' && r.position.lockedUntil !== null && (
           <small class="why">committed: after an exit the money stays exposed through round {r.position.lockedUntil.toString()}</small>
         )}
       </div>
