@@ -6,74 +6,26 @@
 
 mod common;
 
-use common::{free_balance, scratch_dir, tx::submit, Node};
-use numerai_fixture::{Clock, Config, Fault, Fixture, PayoutShape, ScoreFilter, World};
-use numerstake_primitives::{
-	terms::{ladder, CommitmentOption, Terms},
-	ModelId,
+use common::{
+	fixture, free_balance,
+	pools::{free_terms, up_to_date, wait_for},
+	scratch_dir,
+	tx::submit,
+	unix_now, Node,
 };
+use numerai_fixture::{Clock, World};
+use numerstake_primitives::ModelId;
 use numerstake_runtime::{AccountId, RuntimeCall, NMR};
 use pallet_stake_delegation_runtime_api::{PoolView, PositionStage, PositionView};
-use polkadot_sdk::{frame_support::BoundedVec, sp_keyring::Sr25519Keyring, sp_runtime::Permill};
+use polkadot_sdk::sp_keyring::Sr25519Keyring;
 use serde_json::json;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-fn wait_for<T>(node: &Node, what: &str, secs: u64, mut f: impl FnMut() -> Option<T>) -> T {
-	let deadline = Instant::now() + Duration::from_secs(secs);
-	loop {
-		if let Some(v) = f() {
-			return v;
-		}
-		assert!(
-			Instant::now() < deadline,
-			"{what} did not happen in time; node log:\n{}",
-			node.log_text().lines().rev().take(40).collect::<Vec<_>>().join("\n")
-		);
-		std::thread::sleep(Duration::from_secs(2));
-	}
-}
-
-/// `call` after bringing the pool up to date (`catch_up` fails harmlessly when it is), as a
-/// wallet sends it.
-fn up_to_date(
-	model: ModelId,
-	call: pallet_stake_delegation::Call<numerstake_runtime::Runtime>,
-) -> RuntimeCall {
-	RuntimeCall::Utility(polkadot_sdk::pallet_utility::Call::force_batch {
-		calls: vec![
-			RuntimeCall::StakeDelegation(pallet_stake_delegation::Call::catch_up { model }),
-			RuntimeCall::StakeDelegation(call),
-		],
-	})
-}
-
-fn free_terms() -> Terms<u128> {
-	Terms {
-		capacity: 1_000_000 * NMR,
-		min_delegation: 10 * NMR,
-		max_delegation: 100_000 * NMR,
-		fixed_fee: ladder(&[]),
-		performance_fee: ladder(&[]),
-		commitments: BoundedVec::truncate_from(vec![CommitmentOption {
-			term_rounds: 0,
-			discount: Permill::zero(),
-		}]),
-		document: None,
-	}
-}
+use std::time::Duration;
 
 #[test]
 fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
-	let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
-	let fixture = Fixture::start(Config {
-		listen: "127.0.0.1:0".parse().unwrap(),
-		world: World::synthetic(11, 0),
-		clock: Clock { start: now + 20, first_round: 3_000, round_secs: 12, resolve_after: 2 },
-		shape: PayoutShape::Sum,
-		filter: ScoreFilter::FrontEnd,
-		fault: Fault::None,
-	})
-	.expect("start the fixture");
+	let clock =
+		Clock { start: unix_now() + 20, first_round: 3_000, round_secs: 12, resolve_after: 2 };
+	let fixture = fixture(World::synthetic(11, 0), clock);
 	let dir = scratch_dir("delegation");
 	let node =
 		Node::start("delegation", &dir, &["--dev", "--tmp", "--numerai-endpoint", &fixture.url()]);

@@ -1,0 +1,203 @@
+//! A runtime upgrade of a running chain, in place: a dev chain starts on the previous release's
+//! runtime (spec_version 109, `runtime/upgrades/`), Bob opens a pool, Eve and Dave delegate,
+//! the oracle settles rounds and Eve asks to exit; then `sudo(system.set_code)` installs this
+//! build's runtime, whose migrations run on the next block (the round oracle's storage goes
+//! from version 0 to 1). After it, the positions are as they were, the pool settles on, and
+//! both stakers withdraw exactly their positions' value, every planck accounted for.
+//!
+//! With `NUMERSTAKE_SNAPSHOT_OUT=<file>` it also writes the state just before the upgrade as a
+//! try-runtime snapshot (`runtime/tests/try_runtime.rs` checks the upgrade on it).
+
+mod common;
+
+use common::{
+	build_spec, fixture, free_balance,
+	pools::{open_pool, up_to_date, wait_for},
+	scratch_dir, spec_version, state_snapshot, storage_version,
+	tx::{hex, submit},
+	unix_now, Node,
+};
+use numerai_fixture::{Clock, World};
+use numerstake_primitives::ModelId;
+use numerstake_runtime::{AccountId, RuntimeCall, NMR};
+use pallet_stake_delegation_runtime_api::{PoolView, PositionStage, PositionView};
+use polkadot_sdk::sp_keyring::Sr25519Keyring;
+use serde_json::json;
+use std::{
+	path::{Path, PathBuf},
+	time::Duration,
+};
+
+/// The previous release's runtime, as its chain spec carried it.
+const PREVIOUS_RUNTIME: &str = concat!(
+	env!("CARGO_MANIFEST_DIR"),
+	"/../runtime/upgrades/numerstake-runtime-109.compact.compressed.wasm"
+);
+const PREVIOUS_SPEC_VERSION: u64 = 109;
+
+/// The dev chain's spec with the previous release's runtime as its genesis code.
+fn spec_on_previous_runtime(dir: &Path) -> PathBuf {
+	let mut spec = build_spec("dev");
+	let code = std::fs::read(PREVIOUS_RUNTIME).expect("the previous release's runtime");
+	spec["genesis"]["runtimeGenesis"]["code"] = json!(hex(&code));
+	let path = dir.join("previous-runtime.json");
+	std::fs::write(&path, serde_json::to_vec(&spec).unwrap()).unwrap();
+	path
+}
+
+#[test]
+fn a_running_chain_upgrades_in_place_and_its_pools_settle_and_pay_out_as_before() {
+	let clock =
+		Clock { start: unix_now() + 20, first_round: 5_000, round_secs: 12, resolve_after: 2 };
+	let fixture = fixture(World::synthetic(17, 0), clock);
+	let dir = scratch_dir("upgrade");
+	let spec = spec_on_previous_runtime(&dir);
+	let url = fixture.url();
+	let node = Node::start(
+		"upgrade",
+		&dir,
+		&[
+			"--chain",
+			spec.to_str().unwrap(),
+			"--alice",
+			"--validator",
+			"--force-authoring",
+			"--tmp",
+			"--unsafe-force-node-key-generation",
+			"--numerai-endpoint",
+			&url,
+		],
+	);
+	node.wait_for_rpc(Duration::from_secs(120));
+	node.wait_for_heights(1, 0, Duration::from_secs(120));
+	assert_eq!(spec_version(&node), Some(PREVIOUS_SPEC_VERSION));
+	assert_eq!(storage_version(&node, "RoundOracle"), Some(0));
+
+	let (alice, bob, dave, eve) =
+		(Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Dave, Sr25519Keyring::Eve);
+	let (id, _) = numerstake_numerai::DEMO_MODELS[0];
+	let model = ModelId::parse(id.as_bytes()).unwrap();
+
+	// On the previous runtime: Bob's pool, Eve's and Dave's delegations.
+	open_pool(&node, bob, model, 10_000 * NMR);
+	let pool = |node: &Node| -> Option<PoolView<AccountId>> {
+		node.call_api::<Option<PoolView<AccountId>>>("StakeDelegationApi_pool", model).ok()?
+	};
+	let account = wait_for(&node, "the pool", 120, || pool(&node)).account;
+	wait_for(&node, "the oracle's first round", 120, || {
+		let status: pallet_round_oracle_runtime_api::OracleStatus<AccountId> =
+			node.call_api("RoundOracleApi_status", ()).ok()?;
+		status.latest_round
+	});
+	let delegate = |principal| pallet_stake_delegation::Call::delegate {
+		model,
+		principal,
+		term_rounds: 0,
+		terms_version: 0,
+		document_hash: None,
+	};
+	submit(&node, eve, up_to_date(model, delegate(1_000 * NMR))).expect("Eve's delegation");
+	submit(&node, dave, up_to_date(model, delegate(500 * NMR))).expect("Dave's delegation");
+	let positions = |node: &Node, who: Sr25519Keyring| -> Vec<PositionView> {
+		node.call_api("StakeDelegationApi_positions", who.to_account_id()).unwrap_or_default()
+	};
+	let first_round = wait_for(&node, "both delegations", 120, || {
+		let (e, d) = (positions(&node, eve), positions(&node, dave));
+		(!e.is_empty() && !d.is_empty()).then(|| e[0].first_round.max(d[0].first_round))
+	});
+	// Every planck: in the pool account (beyond its deposit) or in Bob's bond.
+	let ed = numerstake_runtime::EXISTENTIAL_DEPOSIT;
+	let held = |node: &Node| {
+		let p = pool(node).expect("the pool");
+		free_balance(node, &account) + p.bond
+	};
+	assert_eq!(held(&node), 11_500 * NMR + ed);
+	wait_for(&node, "a settled round", 240, || {
+		pool(&node)?.last_finalised.is_some_and(|l| l >= first_round).then_some(())
+	});
+	// Eve asks to exit: her exit is queued through the upgrade.
+	let exit = pallet_stake_delegation::Call::request_exit { model, index: 0 };
+	submit(&node, eve, up_to_date(model, exit)).expect("Eve's exit");
+	let release =
+		wait_for(&node, "Eve's exit", 60, || positions(&node, eve).first()?.release_round);
+
+	// The state just before the upgrade, as a try-runtime snapshot.
+	let head = node.rpc("chain_getFinalizedHead", json!([])).expect("finalised head");
+	let head = head.as_str().expect("hash").to_string();
+	if let Ok(out) = std::env::var("NUMERSTAKE_SNAPSHOT_OUT") {
+		let pairs = state_snapshot(&node, &head);
+		let snapshot = json!({
+			"chain": "numerstake dev chain on runtime 109 with a pool, two positions and a queued exit",
+			"block": head,
+			"spec_version": PREVIOUS_SPEC_VERSION,
+			"pairs": pairs,
+		});
+		std::fs::write(&out, serde_json::to_vec_pretty(&snapshot).unwrap()).expect("snapshot");
+		eprintln!("upgrade: wrote a snapshot of {} pairs to {out}", pairs.len());
+	}
+
+	// The upgrade: this build's runtime, by sudo.
+	let code = numerstake_runtime::WASM_BINARY.expect("the test build has the wasm runtime");
+	let set_code = RuntimeCall::Sudo(polkadot_sdk::pallet_sudo::Call::sudo {
+		call: Box::new(RuntimeCall::System(polkadot_sdk::frame_system::Call::set_code {
+			code: code.to_vec(),
+		})),
+	});
+	let before = (positions(&node, eve), positions(&node, dave), held(&node));
+	submit(&node, alice, set_code).expect("the upgrade");
+	let new = u64::from(numerstake_runtime::VERSION.spec_version);
+	wait_for(&node, "the new runtime", 120, || (spec_version(&node)? == new).then_some(()));
+	// The block that sets the code already reports the new version; the migration runs at the
+	// start of the next block.
+	wait_for(&node, "the oracle's migration", 60, || {
+		(storage_version(&node, "RoundOracle")? == 1).then_some(())
+	});
+	// The positions are as they were (values move with settlement only) and nothing moved.
+	let after = (positions(&node, eve), positions(&node, dave));
+	for (b, a) in before.0.iter().chain(&before.1).zip(after.0.iter().chain(&after.1)) {
+		assert_eq!(
+			(a.principal, a.shares, a.first_round, a.release_round),
+			(b.principal, b.shares, b.first_round, b.release_round)
+		);
+	}
+	assert_eq!(held(&node), before.2, "the upgrade moved money");
+
+	// Settlement goes on; Eve withdraws once released, then Dave exits and withdraws.
+	let withdraw_all = |who: Sr25519Keyring| {
+		// Withdrawable, and the pool has settled past the release, so that no result is still
+		// to be applied to the value (a pool behind the rounds applies it in `catch_up` first).
+		let value = wait_for(&node, "the release", 300, || {
+			let p = positions(&node, who).into_iter().next()?;
+			let settled = pool(&node)?.last_finalised?;
+			let released = p.release_round.is_some_and(|r| settled > r);
+			(p.stage == PositionStage::Withdrawable && released).then_some(p.value)
+		});
+		let pool_before = free_balance(&node, &account);
+		let withdraw = pallet_stake_delegation::Call::withdraw { model, index: 0 };
+		submit(&node, who, up_to_date(model, withdraw)).expect("withdrawal");
+		wait_for(&node, "the withdrawal", 60, || positions(&node, who).is_empty().then_some(()));
+		assert_eq!(pool_before - free_balance(&node, &account), value, "paid the position's value");
+		value
+	};
+	let eve_paid = withdraw_all(eve);
+	let exit = pallet_stake_delegation::Call::request_exit { model, index: 0 };
+	submit(&node, dave, up_to_date(model, exit)).expect("Dave's exit");
+	let dave_paid = withdraw_all(dave);
+	let p = pool(&node).expect("the pool");
+	assert_eq!(p.delegations, 0);
+	assert!(p.last_finalised.is_some_and(|l| l >= release));
+	// What is left is the deposit and Bob's bond, plus what the pool owes him.
+	assert_eq!(
+		held(&node) + eve_paid + dave_paid,
+		before.2,
+		"every planck is accounted for after the upgrade"
+	);
+	eprintln!(
+		"upgrade: 109 -> {new} with a queued exit; Eve withdrew {eve_paid}, Dave {dave_paid} planck"
+	);
+
+	let status = node.stop();
+	assert!(status.success(), "node exited with {status}");
+	fixture.stop();
+	let _ = std::fs::remove_dir_all(dir);
+}
