@@ -3,10 +3,11 @@
 //! pool and Eve's delegation settling round after round:
 //!
 //! 1. Bob is killed with SIGKILL just after a settlement and restarted from his database: his
-//!    chain still has Alice's finalised block with the same state root and the same pool view,
-//!    finality resumes and the pool goes on settling.
+//!    database still has Alice's finalised block and every storage pair of its state (the pool
+//!    and Eve's position among them), finality resumes and the pool goes on settling.
 //! 2. Bob restarts with his off-chain cursors rewound to what they were rounds earlier (as from
-//!    an old backup): he neither re-reports anything already final nor stays silent.
+//!    an old backup), and then with an in-flight record dated in the future: he neither
+//!    re-reports anything already final nor stays silent.
 //! 3. Bob's fixture answers HTTP 500 for longer than the rounds take to resolve, then recovers:
 //!    the oracle learns the rounds it missed and their results in order, none skipped, none
 //!    reported twice, and the pool is left with no deferred result.
@@ -20,7 +21,7 @@ mod common;
 use common::{
 	fixture, free_port,
 	pools::{open_pool, up_to_date, wait_for},
-	scratch_dir,
+	scratch_dir, state_snapshot,
 	tx::submit,
 	unix_now as now, Node,
 };
@@ -161,6 +162,7 @@ fn a_killed_validator_a_rewound_cursor_and_an_outage_lose_nothing() {
 	let f_root = alice.state_root(&f_hash);
 	let f_pool = pool(&alice, Some(&f_hash)).expect("the pool at the finalised head");
 	let f_positions = positions(&alice, Some(&f_hash));
+	let f_state = state_snapshot(&alice, &f_hash);
 	bob.kill();
 	// Without Bob's vote nothing more finalises (GRANDPA needs both; and a validator without
 	// peers does not author).
@@ -173,6 +175,8 @@ fn a_killed_validator_a_rewound_cursor_and_an_outage_lose_nothing() {
 	// Bob's database kept the finalised block, its state and the pool in it.
 	assert_eq!(bob.block_hash(f_number).as_deref(), Some(f_hash.as_str()));
 	assert_eq!(bob.state_root(&f_hash), f_root);
+	// Every storage pair of that state (but the code), read from Bob's database, as Alice has it.
+	assert_eq!(state_snapshot(&bob, &f_hash), f_state, "Bob's finalised state after the kill");
 	assert_eq!(pool(&bob, Some(&f_hash)).as_ref(), Some(&f_pool));
 	assert_eq!(positions(&bob, Some(&f_hash)), f_positions);
 	// Finality resumes on both, and the pool goes on settling.
@@ -182,7 +186,6 @@ fn a_killed_validator_a_rewound_cursor_and_an_outage_lose_nothing() {
 	wait_for(&alice, "settlement after the restart", 180, || {
 		(settled(&alice) > after_kill).then_some(())
 	});
-	assert_eq!(pool(&alice, Some(&f_hash)).as_ref(), Some(&f_pool), "Alice's finalised state");
 	eprintln!(
 		"faults: Bob killed at finalised #{f_number} (root {f_root}); restarted with it intact; \
 		 finality past #{final_later}, settled through {:?}",
@@ -204,6 +207,22 @@ fn a_killed_validator_a_rewound_cursor_and_an_outage_lose_nothing() {
 		(settled(&alice) > rewound.map(|r| r + 1)).then_some(())
 	});
 	eprintln!("faults: rewound cursors; settled through {:?}", settled(&alice));
+
+	// 2b. An in-flight record from the future (a clock or a database from another chain): it is
+	// stale, not a batch to wait for, so it neither silences Bob nor makes him report twice.
+	assert!(bob.stop().success());
+	let bob = start_bob(5, &["--offchain-worker", "never"]);
+	let (_, head) = bob.finalised_head();
+	// The runtime's BlockNumber and Nonce are u32.
+	let future = codec::Encode::encode(&(head as u32 + 1_000, u32::MAX));
+	bob.offchain_set(pallet_round_oracle::IN_FLIGHT_KEY, &future);
+	assert!(bob.stop().success());
+	let bob = start_bob(6, &[]);
+	let stuck = settled(&alice);
+	wait_for(&alice, "settlement with an in-flight record from the future", 240, || {
+		(settled(&alice) > stuck.map(|r| r + 1)).then_some(())
+	});
+	eprintln!("faults: an in-flight record from the future; settled through {:?}", settled(&alice));
 
 	// 3. Bob's fixture down for OUTAGE_ROUNDS rounds.
 	let latest_before = status(&alice).and_then(|s| s.latest_round).expect("a round");

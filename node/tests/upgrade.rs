@@ -11,8 +11,8 @@
 mod common;
 
 use common::{
-	build_spec, fixture, free_balance,
-	pools::{open_pool, up_to_date, wait_for},
+	build_spec, fixture,
+	pools::{open_pool, pool_and_held, up_to_date, wait_for, withdrawn},
 	scratch_dir, spec_version, state_snapshot, storage_version,
 	tx::{hex, submit},
 	unix_now, Node,
@@ -83,7 +83,7 @@ fn a_running_chain_upgrades_in_place_and_its_pools_settle_and_pay_out_as_before(
 	let pool = |node: &Node| -> Option<PoolView<AccountId>> {
 		node.call_api::<Option<PoolView<AccountId>>>("StakeDelegationApi_pool", model).ok()?
 	};
-	let account = wait_for(&node, "the pool", 120, || pool(&node)).account;
+	wait_for(&node, "the pool", 120, || pool(&node));
 	wait_for(&node, "the oracle's first round", 120, || {
 		let status: pallet_round_oracle_runtime_api::OracleStatus<AccountId> =
 			node.call_api("RoundOracleApi_status", ()).ok()?;
@@ -107,16 +107,14 @@ fn a_running_chain_upgrades_in_place_and_its_pools_settle_and_pay_out_as_before(
 	});
 	// Every planck: in the pool account (beyond its deposit) or in Bob's bond.
 	let ed = numerstake_runtime::EXISTENTIAL_DEPOSIT;
-	let held = |node: &Node| {
-		let p = pool(node).expect("the pool");
-		free_balance(node, &account) + p.bond
-	};
+	let held = |node: &Node| pool_and_held(node, model).1;
 	assert_eq!(held(&node), 11_500 * NMR + ed);
 	wait_for(&node, "a settled round", 240, || {
 		pool(&node)?.last_finalised.is_some_and(|l| l >= first_round).then_some(())
 	});
 	// Eve asks to exit: her exit is queued through the upgrade.
-	let exit = pallet_stake_delegation::Call::request_exit { model, index: 0 };
+	let index = positions(&node, eve).first().expect("Eve's position").index;
+	let exit = pallet_stake_delegation::Call::request_exit { model, index };
 	submit(&node, eve, up_to_date(model, exit)).expect("Eve's exit");
 	let release =
 		wait_for(&node, "Eve's exit", 60, || positions(&node, eve).first()?.release_round);
@@ -164,24 +162,36 @@ fn a_running_chain_upgrades_in_place_and_its_pools_settle_and_pay_out_as_before(
 
 	// Settlement goes on; Eve withdraws once released, then Dave exits and withdraws.
 	let withdraw_all = |who: Sr25519Keyring| {
-		// Withdrawable, and the pool has settled past the release, so that no result is still
-		// to be applied to the value (a pool behind the rounds applies it in `catch_up` first).
-		let value = wait_for(&node, "the release", 300, || {
+		// A withdrawable position's value is fixed at its exit record's price.
+		let mut seen = None;
+		let (value, index) = wait_for(&node, "the release", 300, || {
 			let p = positions(&node, who).into_iter().next()?;
-			let settled = pool(&node)?.last_finalised?;
-			let released = p.release_round.is_some_and(|r| settled > r);
-			(p.stage == PositionStage::Withdrawable && released).then_some(p.value)
+			let now = (p.stage.clone(), p.release_round, pool(&node)?.last_finalised);
+			if seen.as_ref() != Some(&now) {
+				eprintln!(
+					"upgrade: {who:?}'s position {:?}, released after {:?}; pool settled through {:?}",
+					now.0, now.1, now.2
+				);
+				seen = Some(now);
+			}
+			(p.stage == PositionStage::Withdrawable).then_some((p.value, p.index))
 		});
-		let pool_before = free_balance(&node, &account);
-		let withdraw = pallet_stake_delegation::Call::withdraw { model, index: 0 };
+		let from = node.heights().expect("heights").0;
+		let withdraw = pallet_stake_delegation::Call::withdraw { model, index };
 		submit(&node, who, up_to_date(model, withdraw)).expect("withdrawal");
 		wait_for(&node, "the withdrawal", 60, || positions(&node, who).is_empty().then_some(()));
-		assert_eq!(pool_before - free_balance(&node, &account), value, "paid the position's value");
+		// What the pool paid, from the `Withdrawn` event of the block that included it (the pool
+		// account's balance also moves with round gains paid in from the bond meanwhile).
+		let paid = withdrawn(&node, &who.to_account_id(), from);
+		assert_eq!(paid, value, "paid the position's value");
 		value
 	};
 	let eve_paid = withdraw_all(eve);
-	let exit = pallet_stake_delegation::Call::request_exit { model, index: 0 };
-	submit(&node, dave, up_to_date(model, exit)).expect("Dave's exit");
+	// Delegation indices count a pool's delegations (Dave's is 1): read from the view.
+	let index = positions(&node, dave).first().expect("Dave's position").index;
+	let call = up_to_date(model, pallet_stake_delegation::Call::request_exit { model, index });
+	submit(&node, dave, call).expect("Dave's exit");
+	wait_for(&node, "Dave's exit", 60, || positions(&node, dave).first()?.release_round);
 	let dave_paid = withdraw_all(dave);
 	let p = pool(&node).expect("the pool");
 	assert_eq!(p.delegations, 0);

@@ -323,22 +323,38 @@ pub fn rpc_call(port: u16, method: &str, params: Value) -> Result<Value, String>
 	}
 }
 
-/// An account's free balance, read from `System::Account` storage.
+/// An account's free balance at the best block, read from `System::Account` storage.
 pub fn free_balance(node: &Node, who: &numerstake_runtime::AccountId) -> u128 {
+	free_balance_at(node, who, None)
+}
+
+/// An account's free balance at block `at` (the best block if `None`).
+pub fn free_balance_at(node: &Node, who: &numerstake_runtime::AccountId, at: Option<&str>) -> u128 {
+	account_at(node, who, at).data.free
+}
+
+/// An account's `System::Account` record at block `at` (the best block if `None`): its nonce
+/// on chain (not counting the transaction pool's, as `system_accountNextIndex` does) and its
+/// balances; the default for an account that does not exist.
+pub fn account_at(
+	node: &Node,
+	who: &numerstake_runtime::AccountId,
+	at: Option<&str>,
+) -> polkadot_sdk::frame_system::AccountInfo<u32, polkadot_sdk::pallet_balances::AccountData<u128>>
+{
 	use codec::Decode;
 	use polkadot_sdk::sp_io::hashing::{blake2_128, twox_128};
 	let mut key = twox_128(b"System").to_vec();
 	key.extend(twox_128(b"Account"));
 	key.extend(blake2_128(who.as_ref()));
 	key.extend(who.as_ref() as &[u8]);
-	let value = node.rpc("state_getStorage", json!([tx::hex(&key)])).expect("storage read");
-	let Some(text) = value.as_str() else { return 0 };
-	let info = polkadot_sdk::frame_system::AccountInfo::<
-		u32,
-		polkadot_sdk::pallet_balances::AccountData<u128>,
-	>::decode(&mut &tx::unhex(text).expect("hex")[..])
-	.expect("account info");
-	info.data.free
+	let params = match at {
+		Some(hash) => json!([tx::hex(&key), hash]),
+		None => json!([tx::hex(&key)]),
+	};
+	let value = node.rpc("state_getStorage", params).expect("storage read");
+	let Some(text) = value.as_str() else { return Default::default() };
+	Decode::decode(&mut &tx::unhex(text).expect("hex")[..]).expect("account info")
 }
 
 /// A plain storage value (`pallet`, `item` as the storage key's prefixes), `None` when absent.

@@ -72,3 +72,35 @@ pub fn free_terms() -> Terms<u128> {
 		document: None,
 	}
 }
+
+/// The amount of `who`'s `Withdrawn` event in blocks `from..=best`; panics unless there is one.
+pub fn withdrawn(node: &Node, who: &numerstake_runtime::AccountId, from: u64) -> u128 {
+	let best = node.heights().expect("heights").0;
+	let amounts: Vec<u128> = (from..=best)
+		.flat_map(|n| node.events_at(&node.block_hash(n).expect("a block of the chain")))
+		.filter_map(|record| match record.event {
+			numerstake_runtime::RuntimeEvent::StakeDelegation(
+				pallet_stake_delegation::Event::Withdrawn { staker, amount, .. },
+			) if &staker == who => Some(amount),
+			_ => None,
+		})
+		.collect();
+	assert_eq!(amounts.len(), 1, "one withdrawal of {who} in blocks {from}..={best}");
+	amounts[0]
+}
+
+/// `model`'s pool view and what it holds (the pool account's free balance plus the owner's bond,
+/// where every planck of it is), both read at the best block: a round's gain moves from the bond
+/// to the account, so reads at two blocks could miss or double it.
+pub fn pool_and_held(
+	node: &Node,
+	model: ModelId,
+) -> (pallet_stake_delegation_runtime_api::PoolView<numerstake_runtime::AccountId>, u128) {
+	let at = node.rpc("chain_getBlockHash", serde_json::json!([])).expect("best hash");
+	let at = at.as_str().expect("a hash");
+	let pool: Option<pallet_stake_delegation_runtime_api::PoolView<numerstake_runtime::AccountId>> =
+		node.call_api_at("StakeDelegationApi_pool", model, Some(at)).expect("pool view");
+	let pool = pool.expect("the pool");
+	let held = super::free_balance_at(node, &pool.account, Some(at)) + pool.bond;
+	(pool, held)
+}

@@ -268,6 +268,8 @@ fn resolved_rounds(s: &State, model: &Model, now: u64) -> Vec<Value> {
 	let Some(last) = current.checked_sub(s.clock.resolve_after) else { return Vec::new() };
 	let first = s.clock.first_round.max(last.saturating_sub(MAX_RESULTS_PAGE - 1));
 	(first..=last)
+		// Implied by `last` once the clock has started; not before it (`current` is then the
+		// first round, which with `resolve_after == 0` has not resolved yet).
 		.filter(|r| s.clock.resolves_at(*r) <= now)
 		.map(|round| match s.world.round_data(model, round) {
 			RoundData::Missed { .. } => json!({"round": round, "submitted": false}),
