@@ -166,7 +166,7 @@ fn a_running_chain_upgrades_in_place_and_its_pools_settle_and_pay_out_as_before(
 		let mut seen = None;
 		let (value, index) = wait_for(&node, "the release", 300, || {
 			let p = positions(&node, who).into_iter().next()?;
-			let now = (p.stage.clone(), p.release_round, pool(&node)?.last_finalised);
+			let now = (p.stage, p.release_round, pool(&node)?.last_finalised);
 			if seen.as_ref() != Some(&now) {
 				eprintln!(
 					"upgrade: {who:?}'s position {:?}, released after {:?}; pool settled through {:?}",
