@@ -20,7 +20,7 @@ mod common;
 
 use codec::{Decode, Encode};
 use common::{
-	account_at, build_spec, fixture,
+	account_at, build_spec, dev_validator, fixture,
 	pools::{open_pool, up_to_date, wait_for},
 	scratch_dir,
 	tx::{hex, unhex},
@@ -41,7 +41,6 @@ use polkadot_sdk::{
 use serde_json::{json, Value};
 use std::{
 	collections::BTreeMap,
-	path::Path,
 	time::{Duration, Instant},
 };
 
@@ -228,27 +227,6 @@ fn load_n() -> usize {
 	n
 }
 
-fn dev_node(name: &str, dir: &Path, chain: &str, endpoint: &str) -> Node {
-	let node = Node::start(
-		name,
-		dir,
-		&[
-			"--chain",
-			chain,
-			"--alice",
-			"--validator",
-			"--force-authoring",
-			"--tmp",
-			"--unsafe-force-node-key-generation",
-			"--numerai-endpoint",
-			endpoint,
-		],
-	);
-	node.wait_for_rpc(Duration::from_secs(120));
-	node.wait_for_heights(1, 0, Duration::from_secs(120));
-	node
-}
-
 #[test]
 #[ignore = "a load run of minutes: scripts/load"]
 fn delegations_and_transfers() {
@@ -257,7 +235,7 @@ fn delegations_and_transfers() {
 		Clock { start: unix_now() + 10, first_round: 7_000, round_secs: 60, resolve_after: 2 };
 	let fixture = fixture(World::synthetic(7, 0), clock);
 	let dir = scratch_dir("load");
-	let node = dev_node("load", &dir, "dev", &fixture.url());
+	let node = dev_validator("load", &dir, "dev", &fixture.url());
 	let signing = Signing::of(&node);
 
 	// Bob's pool, and the oracle's first round (a delegation needs one).
@@ -393,7 +371,8 @@ fn settlement_share_with_a_thousand_models() {
 	patch["roundOracle"]["watched"] = Value::Array(watched);
 	let spec_path = dir.join("thousand-models.json");
 	std::fs::write(&spec_path, serde_json::to_vec(&spec).expect("JSON")).expect("write the spec");
-	let node = dev_node("load-models", &dir, spec_path.to_str().expect("a path"), &fixture.url());
+	let node =
+		dev_validator("load-models", &dir, spec_path.to_str().expect("a path"), &fixture.url());
 
 	let status = |node: &Node| -> Option<pallet_round_oracle_runtime_api::OracleStatus<AccountId>> {
 		node.call_api("RoundOracleApi_status", ()).ok()

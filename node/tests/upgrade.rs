@@ -11,7 +11,7 @@
 mod common;
 
 use common::{
-	build_spec, fixture,
+	build_spec, dev_validator, fixture,
 	pools::{open_pool, pool_and_held, up_to_date, wait_for, withdrawn},
 	scratch_dir, spec_version, state_snapshot, storage_version,
 	tx::{hex, submit},
@@ -23,10 +23,7 @@ use numerstake_runtime::{AccountId, RuntimeCall, NMR};
 use pallet_stake_delegation_runtime_api::{PoolView, PositionStage, PositionView};
 use polkadot_sdk::sp_keyring::Sr25519Keyring;
 use serde_json::json;
-use std::{
-	path::{Path, PathBuf},
-	time::Duration,
-};
+use std::path::{Path, PathBuf};
 
 /// The previous release's runtime, as its chain spec carried it.
 const PREVIOUS_RUNTIME: &str = concat!(
@@ -53,23 +50,7 @@ fn a_running_chain_upgrades_in_place_and_its_pools_settle_and_pay_out_as_before(
 	let dir = scratch_dir("upgrade");
 	let spec = spec_on_previous_runtime(&dir);
 	let url = fixture.url();
-	let node = Node::start(
-		"upgrade",
-		&dir,
-		&[
-			"--chain",
-			spec.to_str().unwrap(),
-			"--alice",
-			"--validator",
-			"--force-authoring",
-			"--tmp",
-			"--unsafe-force-node-key-generation",
-			"--numerai-endpoint",
-			&url,
-		],
-	);
-	node.wait_for_rpc(Duration::from_secs(120));
-	node.wait_for_heights(1, 0, Duration::from_secs(120));
+	let node = dev_validator("upgrade", &dir, spec.to_str().expect("a path"), &url);
 	assert_eq!(spec_version(&node), Some(PREVIOUS_SPEC_VERSION));
 	assert_eq!(storage_version(&node, "RoundOracle"), Some(0));
 

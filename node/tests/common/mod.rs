@@ -52,6 +52,30 @@ pub fn build_spec(chain: &str) -> Value {
 	serde_json::from_slice(&out.stdout).expect("chain spec JSON")
 }
 
+/// A single dev validator, Alice (authoring alone, a temporary database), on `chain` (a chain
+/// name or a spec file) with the Numerai fixture at `endpoint`; started, answering JSON-RPC and
+/// past its first block.
+pub fn dev_validator(name: &str, dir: &Path, chain: &str, endpoint: &str) -> Node {
+	let node = Node::start(
+		name,
+		dir,
+		&[
+			"--chain",
+			chain,
+			"--alice",
+			"--validator",
+			"--force-authoring",
+			"--tmp",
+			"--unsafe-force-node-key-generation",
+			"--numerai-endpoint",
+			endpoint,
+		],
+	);
+	node.wait_for_rpc(Duration::from_secs(120));
+	node.wait_for_heights(1, 0, Duration::from_secs(120));
+	node
+}
+
 /// The node binary cargo built for these tests.
 pub fn node_binary() -> PathBuf {
 	PathBuf::from(env!("CARGO_BIN_EXE_numerstake-node"))
