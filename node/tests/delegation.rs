@@ -6,74 +6,26 @@
 
 mod common;
 
-use common::{free_balance, scratch_dir, tx::submit, Node};
-use numerai_fixture::{Clock, Config, Fault, Fixture, PayoutShape, ScoreFilter, World};
-use numerstake_primitives::{
-	terms::{ladder, CommitmentOption, Terms},
-	ModelId,
+use common::{
+	fixture, free_balance,
+	pools::{free_terms, pool_and_held, up_to_date, wait_for, withdrawn},
+	scratch_dir,
+	tx::submit,
+	unix_now, Node,
 };
+use numerai_fixture::{Clock, World};
+use numerstake_primitives::ModelId;
 use numerstake_runtime::{AccountId, RuntimeCall, NMR};
 use pallet_stake_delegation_runtime_api::{PoolView, PositionStage, PositionView};
-use polkadot_sdk::{frame_support::BoundedVec, sp_keyring::Sr25519Keyring, sp_runtime::Permill};
+use polkadot_sdk::sp_keyring::Sr25519Keyring;
 use serde_json::json;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-fn wait_for<T>(node: &Node, what: &str, secs: u64, mut f: impl FnMut() -> Option<T>) -> T {
-	let deadline = Instant::now() + Duration::from_secs(secs);
-	loop {
-		if let Some(v) = f() {
-			return v;
-		}
-		assert!(
-			Instant::now() < deadline,
-			"{what} did not happen in time; node log:\n{}",
-			node.log_text().lines().rev().take(40).collect::<Vec<_>>().join("\n")
-		);
-		std::thread::sleep(Duration::from_secs(2));
-	}
-}
-
-/// `call` after bringing the pool up to date (`catch_up` fails harmlessly when it is), as a
-/// wallet sends it.
-fn up_to_date(
-	model: ModelId,
-	call: pallet_stake_delegation::Call<numerstake_runtime::Runtime>,
-) -> RuntimeCall {
-	RuntimeCall::Utility(polkadot_sdk::pallet_utility::Call::force_batch {
-		calls: vec![
-			RuntimeCall::StakeDelegation(pallet_stake_delegation::Call::catch_up { model }),
-			RuntimeCall::StakeDelegation(call),
-		],
-	})
-}
-
-fn free_terms() -> Terms<u128> {
-	Terms {
-		capacity: 1_000_000 * NMR,
-		min_delegation: 10 * NMR,
-		max_delegation: 100_000 * NMR,
-		fixed_fee: ladder(&[]),
-		performance_fee: ladder(&[]),
-		commitments: BoundedVec::truncate_from(vec![CommitmentOption {
-			term_rounds: 0,
-			discount: Permill::zero(),
-		}]),
-		document: None,
-	}
-}
+use std::time::Duration;
 
 #[test]
 fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
-	let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
-	let fixture = Fixture::start(Config {
-		listen: "127.0.0.1:0".parse().unwrap(),
-		world: World::synthetic(11, 0),
-		clock: Clock { start: now + 20, first_round: 3_000, round_secs: 12, resolve_after: 2 },
-		shape: PayoutShape::Sum,
-		filter: ScoreFilter::FrontEnd,
-		fault: Fault::None,
-	})
-	.expect("start the fixture");
+	let clock =
+		Clock { start: unix_now() + 20, first_round: 3_000, round_secs: 12, resolve_after: 2 };
+	let fixture = fixture(World::synthetic(11, 0), clock);
 	let dir = scratch_dir("delegation");
 	let node =
 		Node::start("delegation", &dir, &["--dev", "--tmp", "--numerai-endpoint", &fixture.url()]);
@@ -97,12 +49,11 @@ fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
 	});
 	submit(&node, bob, set_terms).expect("terms accepted into the pool");
 	submit(&node, bob, bond).expect("bond accepted into the pool");
-	let pool: PoolView<AccountId> = wait_for(&node, "the pool opening", 120, || {
+	wait_for(&node, "the pool opening", 120, || {
 		node.call_api::<Option<PoolView<AccountId>>>("StakeDelegationApi_pool", model)
 			.ok()
 			.flatten()
 	});
-	let account = pool.account.clone();
 	// A join needs a round to start in: wait for the oracle's first.
 	wait_for(&node, "the oracle's first round", 120, || {
 		let status: pallet_round_oracle_runtime_api::OracleStatus<AccountId> =
@@ -130,14 +81,7 @@ fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
 	assert!(free_balance(&node, &eve.to_account_id()) < eve_before - 1_000 * NMR + NMR / 10);
 
 	// The money is all there: in the pool account (beyond its deposit) or in Bob's bond.
-	let conserved = |node: &Node| {
-		let pool: PoolView<AccountId> = node
-			.call_api::<Option<PoolView<AccountId>>>("StakeDelegationApi_pool", model)
-			.unwrap()
-			.unwrap();
-		let held = free_balance(node, &account) + pool.bond;
-		(pool, held)
-	};
+	let conserved = |node: &Node| pool_and_held(node, model);
 	let ed = numerstake_runtime::EXISTENTIAL_DEPOSIT;
 	let (_, held) = conserved(&node);
 	assert_eq!(held, 11_000 * NMR + ed);
@@ -183,12 +127,14 @@ fn a_staker_delegates_the_pool_settles_real_rounds_and_she_withdraws() {
 		let p = positions(&node).into_iter().next()?;
 		(p.stage == PositionStage::Withdrawable).then_some(p.value)
 	});
-	let pool_before = free_balance(&node, &account);
+	let from = node.heights().expect("heights").0;
 	let withdraw = up_to_date(model, pallet_stake_delegation::Call::withdraw { model, index: 0 });
 	submit(&node, eve, withdraw).expect("withdrawal accepted into the pool");
 	wait_for(&node, "the withdrawal", 60, || positions(&node).is_empty().then_some(()));
+	// From the `Withdrawn` event: the pool account's balance also moves with round gains paid
+	// in from the bond meanwhile.
 	assert_eq!(
-		pool_before - free_balance(&node, &account),
+		withdrawn(&node, &eve.to_account_id(), from),
 		value,
 		"the pool paid exactly the position's value"
 	);

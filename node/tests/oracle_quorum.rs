@@ -1,20 +1,21 @@
-//! Three oracle operators on three real nodes, threshold two, and one of them lying about
-//! everything: Alice and Bob (the validators) read honest copies of the Numerai fixture,
-//! Charlie reads one whose results come from another seed and whose rounds open a second
-//! later. Every honest result must finalise, in order, to the planck; nothing Charlie said may
+//! Three validators that are also the three oracle operators, threshold two, and one of them
+//! lying about everything (the network `scripts/zombienet` runs under the zombienet CLI):
+//! Alice and Bob read honest copies of the Numerai fixture, Charlie reads one whose results
+//! come from another seed and whose rounds open a second later. Blocks keep finalising. Every honest result must finalise, in order, to the planck; nothing Charlie said may
 //! be settled; and Charlie's dissent is on record.
 
 mod common;
 
-use common::{free_port, scratch_dir, Node};
-use numerai_fixture::{
-	world::RoundData, Clock, Config, Fault, Fixture, PayoutShape, ScoreFilter, World,
-};
+use common::{build_spec, fixture, free_port, scratch_dir, unix_now, Node};
+use numerai_fixture::{world::RoundData, Clock, World};
 use numerstake_primitives::ModelId;
 use pallet_round_oracle_runtime_api::{OracleStatus, RoundView};
-use polkadot_sdk::{sp_core::crypto::Ss58Codec, sp_keyring::Sr25519Keyring};
-use serde_json::{json, Value};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use polkadot_sdk::{
+	sp_core::crypto::Ss58Codec,
+	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
+};
+use serde_json::json;
+use std::time::{Duration, Instant};
 
 type AccountId = numerstake_runtime::AccountId;
 
@@ -23,14 +24,10 @@ const ALICE_PEER_ID: &str = "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDE
 const BOB_NODE_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000002";
 const CHARLIE_NODE_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000003";
 
-/// The local testnet's chain spec with Charlie as a third oracle operator (threshold two).
+/// The local testnet's chain spec with Charlie as a third validator and oracle operator
+/// (threshold two): the network of `zombienet/three-validators.toml`.
 fn three_operator_spec(dir: &std::path::Path) -> std::path::PathBuf {
-	let out = std::process::Command::new(common::node_binary())
-		.args(["build-spec", "--chain", "local", "--disable-default-bootnode"])
-		.output()
-		.expect("run build-spec");
-	assert!(out.status.success(), "build-spec: {}", String::from_utf8_lossy(&out.stderr));
-	let mut spec: Value = serde_json::from_slice(&out.stdout).expect("chain spec JSON");
+	let mut spec = build_spec("local");
 	let genesis = &mut spec["genesis"]["runtimeGenesis"];
 	let section = if genesis.get("patch").is_some() { "patch" } else { "config" };
 	let oracle = &mut genesis[section]["roundOracle"];
@@ -39,21 +36,15 @@ fn three_operator_spec(dir: &std::path::Path) -> std::path::PathBuf {
 	assert_eq!(operators.len(), 2, "the local testnet has two operators");
 	operators.push(json!(charlie));
 	oracle["threshold"] = json!(2);
+	// Charlie validates too, as in `zombienet/three-validators.toml`.
+	let aura = genesis[section]["aura"]["authorities"].as_array_mut().expect("aura authorities");
+	aura.push(json!(charlie));
+	let grandpa = Ed25519Keyring::Charlie.public().to_ss58check();
+	let grandpa_set = genesis[section]["grandpa"]["authorities"].as_array_mut().expect("grandpa");
+	grandpa_set.push(json!([grandpa, 1]));
 	let path = dir.join("three-operators.json");
 	std::fs::write(&path, serde_json::to_vec_pretty(&spec).unwrap()).unwrap();
 	path
-}
-
-fn fixture(world: World, clock: Clock) -> Fixture {
-	Fixture::start(Config {
-		listen: "127.0.0.1:0".parse().unwrap(),
-		world,
-		clock,
-		shape: PayoutShape::Sum,
-		filter: ScoreFilter::FrontEnd,
-		fault: Fault::None,
-	})
-	.expect("start a fixture")
 }
 
 #[test]
@@ -61,8 +52,8 @@ fn one_lying_operator_of_three_neither_halts_nor_corrupts_settlement() {
 	let dir = scratch_dir("quorum");
 	let spec = three_operator_spec(&dir);
 	let spec = spec.to_str().unwrap();
-	let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
-	let clock = Clock { start: now + 25, first_round: 4_000, round_secs: 12, resolve_after: 2 };
+	let clock =
+		Clock { start: unix_now() + 25, first_round: 4_000, round_secs: 12, resolve_after: 2 };
 	let truth = World::synthetic(42, 0);
 	let (honest_a, honest_b) =
 		(fixture(truth.clone(), clock.clone()), fixture(truth.clone(), clock.clone()));
@@ -96,13 +87,12 @@ fn one_lying_operator_of_three_neither_halts_nor_corrupts_settlement() {
 		honest_b.url(),
 		&["--bob", "--validator", "--bootnodes", &bootnode],
 	);
-	// Charlie is not an authority: its off-chain worker runs because it is asked to.
 	let charlie = node(
 		"charlie",
 		CHARLIE_NODE_KEY,
 		free_port(),
 		lies.url(),
-		&["--charlie", "--offchain-worker", "always", "--bootnodes", &bootnode],
+		&["--charlie", "--validator", "--bootnodes", &bootnode],
 	);
 	for n in [&alice, &bob, &charlie] {
 		n.wait_for_rpc(Duration::from_secs(120));
@@ -161,6 +151,9 @@ fn one_lying_operator_of_three_neither_halts_nor_corrupts_settlement() {
 		}
 	}
 	assert!(checked >= 12, "{checked}");
+	// Finality goes on (GRANDPA needs all three votes here, the liar's included).
+	let (_, finalised) = bob.heights().expect("heights");
+	charlie.wait_for_heights(0, finalised + 3, Duration::from_secs(90));
 	// The liar was heard (it asked its fixture and sent reports).
 	assert!(lies.requests() > 5);
 	assert!(charlie.log_text().contains("submitted"), "Charlie never reported");

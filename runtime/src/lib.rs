@@ -74,7 +74,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("numerstake"),
 	impl_name: Cow::Borrowed("numerstake-node"),
 	authoring_version: 1,
-	spec_version: 109,
+	spec_version: 110,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -154,9 +154,9 @@ pub type UncheckedExtrinsic =
 /// The payload that a transaction's signature covers.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Runtime migrations beyond the pallets' own.
-#[allow(unused_parens)]
-type Migrations = ();
+/// Storage migrations, run once by `Executive` on the first block after a code upgrade (each
+/// only from the storage version it was written for; `docs/upgrades.md`).
+type Migrations = (pallet_round_oracle::migrations::v1::MigrateV0ToV1<Runtime>,);
 
 /// Dispatches blocks and extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod pools;
 pub mod tx;
 
 use serde_json::{json, Value};
@@ -15,6 +16,65 @@ use std::{
 	process::{Child, Command, ExitStatus, Stdio},
 	time::{Duration, Instant},
 };
+
+/// Unix seconds now.
+pub fn unix_now() -> u64 {
+	std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.expect("a clock after 1970")
+		.as_secs()
+}
+
+/// A Numerai fixture on a free loopback port serving `world` on `clock`, answering correctly
+/// (front-end score filter, summed payouts).
+pub fn fixture(
+	world: numerai_fixture::World,
+	clock: numerai_fixture::Clock,
+) -> numerai_fixture::Fixture {
+	numerai_fixture::Fixture::start(numerai_fixture::Config {
+		listen: "127.0.0.1:0".parse().expect("a socket address"),
+		world,
+		clock,
+		shape: numerai_fixture::PayoutShape::Sum,
+		filter: numerai_fixture::ScoreFilter::FrontEnd,
+		fault: numerai_fixture::Fault::None,
+	})
+	.expect("start a fixture")
+}
+
+/// The plain chain spec the node builds for `chain` (without the default bootnode).
+pub fn build_spec(chain: &str) -> Value {
+	let out = Command::new(node_binary())
+		.args(["build-spec", "--chain", chain, "--disable-default-bootnode"])
+		.output()
+		.expect("run build-spec");
+	assert!(out.status.success(), "build-spec: {}", String::from_utf8_lossy(&out.stderr));
+	serde_json::from_slice(&out.stdout).expect("chain spec JSON")
+}
+
+/// A single dev validator, Alice (authoring alone, a temporary database), on `chain` (a chain
+/// name or a spec file) with the Numerai fixture at `endpoint`; started, answering JSON-RPC and
+/// past its first block.
+pub fn dev_validator(name: &str, dir: &Path, chain: &str, endpoint: &str) -> Node {
+	let node = Node::start(
+		name,
+		dir,
+		&[
+			"--chain",
+			chain,
+			"--alice",
+			"--validator",
+			"--force-authoring",
+			"--tmp",
+			"--unsafe-force-node-key-generation",
+			"--numerai-endpoint",
+			endpoint,
+		],
+	);
+	node.wait_for_rpc(Duration::from_secs(120));
+	node.wait_for_heights(1, 0, Duration::from_secs(120));
+	node
+}
 
 /// The node binary cargo built for these tests.
 pub fn node_binary() -> PathBuf {
@@ -172,6 +232,64 @@ impl Node {
 		}
 	}
 
+	/// Kills the node with SIGKILL, as a power cut would (no shutdown, no flush), and reaps it.
+	pub fn kill(self) {
+		let mut child = self.child.borrow_mut().take().expect("node still running");
+		child.kill().expect("SIGKILL the node");
+		child.wait().expect("reap the node");
+	}
+
+	/// The hash of block `number` in the node's chain (`None`: it has none).
+	pub fn block_hash(&self, number: u64) -> Option<String> {
+		self.rpc("chain_getBlockHash", json!([number])).ok()?.as_str().map(String::from)
+	}
+
+	/// The finalised head's hash and number.
+	pub fn finalised_head(&self) -> (String, u64) {
+		let hash = self.rpc("chain_getFinalizedHead", json!([])).expect("finalised head");
+		let hash = hash.as_str().expect("a hash").to_string();
+		let header = self.rpc("chain_getHeader", json!([hash])).expect("finalised header");
+		(hash, block_number(&header).expect("a block number"))
+	}
+
+	/// The state root in block `hash`'s header.
+	pub fn state_root(&self, hash: &str) -> String {
+		let header = self.rpc("chain_getHeader", json!([hash])).expect("header");
+		header["stateRoot"].as_str().expect("a state root").to_string()
+	}
+
+	/// The events deposited in block `hash`, decoded with this build's runtime types.
+	pub fn events_at(
+		&self,
+		hash: &str,
+	) -> Vec<
+		polkadot_sdk::frame_system::EventRecord<
+			numerstake_runtime::RuntimeEvent,
+			polkadot_sdk::sp_core::H256,
+		>,
+	> {
+		use codec::Decode;
+		use polkadot_sdk::sp_io::hashing::twox_128;
+		let key = [twox_128(b"System"), twox_128(b"Events")].concat();
+		let value = self.rpc("state_getStorage", json!([tx::hex(&key), hash])).expect("events");
+		let Some(text) = value.as_str() else { return Vec::new() };
+		Decode::decode(&mut &tx::unhex(text).expect("hex")[..]).expect("events decode")
+	}
+
+	/// A value in the node's persistent off-chain storage (`None`: not set).
+	pub fn offchain_get(&self, key: &[u8]) -> Option<Vec<u8>> {
+		let value = self
+			.rpc("offchain_localStorageGet", json!(["PERSISTENT", tx::hex(key)]))
+			.expect("offchain_localStorageGet");
+		value.as_str().map(|v| tx::unhex(v).expect("hex"))
+	}
+
+	/// Sets a value in the node's persistent off-chain storage.
+	pub fn offchain_set(&self, key: &[u8], value: &[u8]) {
+		self.rpc("offchain_localStorageSet", json!(["PERSISTENT", tx::hex(key), tx::hex(value)]))
+			.expect("offchain_localStorageSet");
+	}
+
 	/// Sends SIGTERM and waits for a clean exit.
 	pub fn stop(self) -> ExitStatus {
 		let mut child = self.child.borrow_mut().take().expect("node still running");
@@ -229,22 +347,38 @@ pub fn rpc_call(port: u16, method: &str, params: Value) -> Result<Value, String>
 	}
 }
 
-/// An account's free balance, read from `System::Account` storage.
+/// An account's free balance at the best block, read from `System::Account` storage.
 pub fn free_balance(node: &Node, who: &numerstake_runtime::AccountId) -> u128 {
+	free_balance_at(node, who, None)
+}
+
+/// An account's free balance at block `at` (the best block if `None`).
+pub fn free_balance_at(node: &Node, who: &numerstake_runtime::AccountId, at: Option<&str>) -> u128 {
+	account_at(node, who, at).data.free
+}
+
+/// An account's `System::Account` record at block `at` (the best block if `None`): its nonce
+/// on chain (not counting the transaction pool's, as `system_accountNextIndex` does) and its
+/// balances; the default for an account that does not exist.
+pub fn account_at(
+	node: &Node,
+	who: &numerstake_runtime::AccountId,
+	at: Option<&str>,
+) -> polkadot_sdk::frame_system::AccountInfo<u32, polkadot_sdk::pallet_balances::AccountData<u128>>
+{
 	use codec::Decode;
 	use polkadot_sdk::sp_io::hashing::{blake2_128, twox_128};
 	let mut key = twox_128(b"System").to_vec();
 	key.extend(twox_128(b"Account"));
 	key.extend(blake2_128(who.as_ref()));
 	key.extend(who.as_ref() as &[u8]);
-	let value = node.rpc("state_getStorage", json!([tx::hex(&key)])).expect("storage read");
-	let Some(text) = value.as_str() else { return 0 };
-	let info = polkadot_sdk::frame_system::AccountInfo::<
-		u32,
-		polkadot_sdk::pallet_balances::AccountData<u128>,
-	>::decode(&mut &tx::unhex(text).expect("hex")[..])
-	.expect("account info");
-	info.data.free
+	let params = match at {
+		Some(hash) => json!([tx::hex(&key), hash]),
+		None => json!([tx::hex(&key)]),
+	};
+	let value = node.rpc("state_getStorage", params).expect("storage read");
+	let Some(text) = value.as_str() else { return Default::default() };
+	Decode::decode(&mut &tx::unhex(text).expect("hex")[..]).expect("account info")
 }
 
 /// A plain storage value (`pallet`, `item` as the storage key's prefixes), `None` when absent.
@@ -255,4 +389,48 @@ pub fn storage_value<T: codec::Decode>(node: &Node, pallet: &str, item: &str) ->
 	let value = node.rpc("state_getStorage", json!([tx::hex(&key)])).expect("storage read");
 	let bytes = tx::unhex(value.as_str()?).expect("hex");
 	Some(T::decode(&mut &bytes[..]).expect("decodes"))
+}
+
+/// The storage key of the runtime code.
+pub const CODE_KEY: &str = "0x3a636f6465";
+
+/// Every top-level storage pair at block `at` except the runtime code (hex keys and values),
+/// read with the safe RPCs `state_getKeysPaged` and `state_queryStorageAt`: the state a
+/// try-runtime snapshot holds.
+pub fn state_snapshot(node: &Node, at: &str) -> Vec<(String, String)> {
+	const PAGE: usize = 512;
+	let mut pairs = Vec::new();
+	let mut start: Option<String> = None;
+	loop {
+		let keys = node.rpc("state_getKeysPaged", json!(["0x", PAGE, start, at])).expect("keys");
+		let keys: Vec<String> = keys
+			.as_array()
+			.expect("a key list")
+			.iter()
+			.map(|k| k.as_str().expect("a hex key").to_string())
+			.collect();
+		let wanted: Vec<&String> = keys.iter().filter(|k| k.as_str() != CODE_KEY).collect();
+		if !wanted.is_empty() {
+			let sets = node.rpc("state_queryStorageAt", json!([wanted, at])).expect("values");
+			for change in sets[0]["changes"].as_array().expect("changes") {
+				if let (Some(k), Some(v)) = (change[0].as_str(), change[1].as_str()) {
+					pairs.push((k.to_string(), v.to_string()));
+				}
+			}
+		}
+		if keys.len() < PAGE {
+			return pairs;
+		}
+		start = keys.last().cloned();
+	}
+}
+
+/// A pallet's storage version on chain (`None`: not written).
+pub fn storage_version(node: &Node, pallet: &str) -> Option<u16> {
+	storage_value(node, pallet, ":__STORAGE_VERSION__:")
+}
+
+/// The runtime's `specVersion` as the node reports it.
+pub fn spec_version(node: &Node) -> Option<u64> {
+	node.rpc("state_getRuntimeVersion", json!([])).ok()?["specVersion"].as_u64()
 }

@@ -64,7 +64,7 @@ impl<T: Config> Pallet<T> {
 			latest_round_times: latest_round
 				.and_then(Rounds::<T>::get)
 				.map(|r| (r.opened_at, r.resolves_at)),
-			dissents: operators.iter().map(Dissents::<T>::get).collect(),
+			dissents: operators.iter().map(|op| Dissents::<T>::get(op).count).collect(),
 			operators: operators.into_inner(),
 			threshold: Threshold::<T>::get(),
 			watched: WatchCount::<T>::get(),

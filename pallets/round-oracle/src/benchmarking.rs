@@ -212,7 +212,7 @@ mod benchmarks {
 		let n = T::MaxOperators::get();
 		// A full set is replaced, each old operator's dissent record removed.
 		for op in operators::<T>() {
-			Dissents::<T>::insert(&op, 1);
+			Dissents::<T>::insert(&op, DissentRecord { count: 1, last: None });
 		}
 		let ops: Vec<T::AccountId> = (0..n).map(|i| account("new", i, 0)).collect();
 		let bounded = BoundedVec::truncate_from(ops);

@@ -221,9 +221,11 @@ impl<T: Config> Pallet<T> {
 		for operator in Operators::<T>::get() {
 			let Some(reported) = Votes::<T>::get(subject, &operator) else { continue };
 			if reported != hash && Self::still_checks(subject, reported) {
-				let count = Dissents::<T>::mutate(&operator, |c| {
-					*c = c.saturating_add(1);
-					*c
+				let now = frame_system::Pallet::<T>::block_number();
+				let count = Dissents::<T>::mutate(&operator, |record| {
+					record.count = record.count.saturating_add(1);
+					record.last = Some((subject, now));
+					record.count
 				});
 				Self::deposit_event(Event::ReportDissent {
 					subject,

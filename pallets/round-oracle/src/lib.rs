@@ -41,6 +41,7 @@ pub mod api;
 mod benchmarking;
 pub mod crypto;
 mod impls;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod offchain;
@@ -51,8 +52,8 @@ pub mod weights;
 
 pub use crypto::KEY_TYPE;
 pub use offchain::{
-	ENDPOINT_KEY, REFUTE_CONFIRM_SECS, REFUTE_KEY_PREFIX, SCORE_FORM_COUNTS_KEY, SCORE_FORM_KEY,
-	SKIPPED_KEY,
+	ENDPOINT_KEY, IN_FLIGHT_KEY, MODEL_CURSOR_KEY, REFUTE_CONFIRM_SECS, REFUTE_KEY_PREFIX,
+	SCORE_FORM_COUNTS_KEY, SCORE_FORM_KEY, SKIPPED_KEY,
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -90,7 +91,8 @@ pub mod pallet {
 		sp_runtime::Perbill,
 	};
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// 1: dissent records ([`DissentRecord`]) in place of bare counts ([`migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -245,7 +247,8 @@ pub mod pallet {
 	/// quorum or by governance). Only operators have entries: `set_operators` drops those of
 	/// the operators it removes.
 	#[pallet::storage]
-	pub type Dissents<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+	pub type Dissents<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, DissentRecord<BlockNumberFor<T>>, ValueQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(polkadot_sdk::frame_support::DefaultNoBound)]

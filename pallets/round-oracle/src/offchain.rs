@@ -49,9 +49,11 @@ pub const SCORE_FORM_KEY: &[u8] = b"numerstake::oracle::score-form";
 /// in the order of [`ScoreQuery::ALL`]).
 pub const SCORE_FORM_COUNTS_KEY: &[u8] = b"numerstake::oracle::score-form-counts";
 const LOCK_KEY: &[u8] = b"numerstake::oracle::lock";
-const MODEL_CURSOR_KEY: &[u8] = b"numerstake::oracle::model-cursor";
+/// Off-chain storage key of the watch-list slot the next result batch starts at (SCALE `u32`).
+pub const MODEL_CURSOR_KEY: &[u8] = b"numerstake::oracle::model-cursor";
 const CLAIM_CURSOR_KEY: &[u8] = b"numerstake::oracle::claim-cursor";
-const IN_FLIGHT_KEY: &[u8] = b"numerstake::oracle::in-flight";
+/// Off-chain storage key of the batch sent last: `(block, nonce)`, SCALE.
+pub const IN_FLIGHT_KEY: &[u8] = b"numerstake::oracle::in-flight";
 /// Prefix of the key (followed by the model id's 16 bytes) under which the worker remembers
 /// when it first found a claim's profile not the model's: `(claimant, unix seconds)`.
 pub const REFUTE_KEY_PREFIX: &[u8] = b"numerstake::oracle::refute:";
@@ -144,14 +146,17 @@ fn operator_account<T: Config>() -> Option<(T::AccountId, T::Public)> {
 		.map(|a| (a.id, a.public))
 }
 
-/// Whether the previous batch may still be in the pool.
+/// Whether the previous batch may still be in the pool. A record from a block after `now` is
+/// stale (off-chain storage from another chain, or from a fork the node left): it holds
+/// nothing back, or a node restored from an old database would stay silent until the chain
+/// reached that block.
 fn in_flight<T: Config>(who: &T::AccountId, now: BlockNumberFor<T>) -> bool {
 	let stored = StorageValueRef::persistent(IN_FLIGHT_KEY);
 	let Ok(Some((sent_at, nonce))) = stored.get::<(BlockNumberFor<T>, T::Nonce)>() else {
 		return false;
 	};
 	let current = frame_system::Account::<T>::get(who).nonce;
-	current <= nonce && now < sent_at.saturating_add(IN_FLIGHT_BLOCKS.into())
+	current <= nonce && sent_at <= now && now < sent_at.saturating_add(IN_FLIGHT_BLOCKS.into())
 }
 
 fn endpoint() -> Option<String> {

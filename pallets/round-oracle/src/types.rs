@@ -272,6 +272,17 @@ pub struct FinalResult<BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug, M
 	pub finalised_at: BlockNumber,
 }
 
+/// An operator's dissent: its reports that differed from the one finalised (by a quorum or by
+/// governance).
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug, Default)]
+pub struct DissentRecord<BlockNumber> {
+	/// How many.
+	pub count: u32,
+	/// The latest: its subject and the block it was recorded in (`None`: none since storage
+	/// version 1; version 0 kept the count alone).
+	pub last: Option<(Subject, BlockNumber)>,
+}
+
 /// Reports waiting for a quorum on one subject.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug, Default)]
 pub struct PendingState<BlockNumber> {

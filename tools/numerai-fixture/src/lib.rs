@@ -12,7 +12,10 @@
 //!   (all of them without `count`) get the fault; `"none"` clears it;
 //! - `POST /admin/profile` `{"name": "my_model", "bio": "numerstake-challenge:0x..."}`: sets a
 //!   model's bio (how a dev-chain user "proves" ownership); with `"id"`, adds the model;
-//! - `GET /admin/state`: clock, current round, fault, models; `GET /health`: `ok`.
+//! - `GET /admin/state`: clock, current round, fault, models; `GET /health`: `ok`;
+//! - `GET /admin/results/<model name>`: the model's resolved rounds since the first round (the
+//!   latest 1,000), each `{"round", "submitted", "at_risk", "payout"}` in planck strings: the
+//!   truth a network test compares the chain's finalised results with.
 
 pub mod graphql;
 pub mod schema;

@@ -3,7 +3,7 @@
 use crate::{
 	graphql::{answer, Fault, PayoutShape},
 	schema::ScoreFilter,
-	world::{Clock, Model, World},
+	world::{Clock, Model, RoundData, World},
 };
 use serde_json::{json, Value};
 use std::{
@@ -257,6 +257,32 @@ fn respond(
 	conn.flush()
 }
 
+/// Rounds a results page lists at most (the latest resolved ones).
+const MAX_RESULTS_PAGE: u32 = 1_000;
+
+/// `model`'s resolved rounds since the clock's first round (the latest
+/// [`MAX_RESULTS_PAGE`]), as the truth a test compares a chain's results with: planck as
+/// decimal strings, so that no reader rounds them.
+fn resolved_rounds(s: &State, model: &Model, now: u64) -> Vec<Value> {
+	let current = s.clock.current(now);
+	let Some(last) = current.checked_sub(s.clock.resolve_after) else { return Vec::new() };
+	let first = s.clock.first_round.max(last.saturating_sub(MAX_RESULTS_PAGE - 1));
+	(first..=last)
+		// Implied by `last` once the clock has started; not before it (`current` is then the
+		// first round, which with `resolve_after == 0` has not resolved yet).
+		.filter(|r| s.clock.resolves_at(*r) <= now)
+		.map(|round| match s.world.round_data(model, round) {
+			RoundData::Missed { .. } => json!({"round": round, "submitted": false}),
+			RoundData::Submitted(sub) => json!({
+				"round": round,
+				"submitted": true,
+				"at_risk": sub.at_risk.to_string(),
+				"payout": sub.payout().to_string(),
+			}),
+		})
+		.collect()
+}
+
 fn serve(mut conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
 	conn.set_read_timeout(Some(Duration::from_secs(10)))?;
 	let Some(req) = read_request(&mut conn)? else { return Ok(()) };
@@ -307,6 +333,15 @@ fn serve(mut conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
 				"requests": s.requests,
 				"models": models,
 			});
+			respond(&mut conn, 200, json_type, body.to_string().as_bytes())
+		},
+		("GET", path) if path.starts_with("/admin/results/") => {
+			let name = &path["/admin/results/".len()..];
+			let s = lock(state);
+			let Some(model) = s.world.by_name(name) else {
+				return respond(&mut conn, 404, json_type, br#"{"error":"unknown model"}"#);
+			};
+			let body = json!({"id": model.id, "name": model.name, "rounds": resolved_rounds(&s, model, now())});
 			respond(&mut conn, 200, json_type, body.to_string().as_bytes())
 		},
 		("POST", "/admin/fault") => {
@@ -464,6 +499,44 @@ mod tests {
 			"{out}"
 		);
 		assert!(f.requests() >= 5);
+		f.stop();
+	}
+
+	#[test]
+	fn lists_a_models_resolved_rounds_as_the_truth() {
+		let world = World::synthetic(7, 0);
+		// Round 10 opened 100 s ago: rounds 10..=13 have opened, 10 and 11 have resolved.
+		let clock = Clock { start: now() - 100, first_round: 10, round_secs: 30, resolve_after: 2 };
+		let f = Fixture::start(Config {
+			listen: "127.0.0.1:0".parse().unwrap(),
+			world: world.clone(),
+			clock,
+			shape: PayoutShape::Sum,
+			filter: ScoreFilter::FrontEnd,
+			fault: Fault::None,
+		})
+		.unwrap();
+		let (status, body) = get(f.addr(), "GET", "/admin/results/NumerStake_Demo_Alpha", "");
+		assert_eq!(status, 200, "{body}");
+		let v: Value = serde_json::from_str(&body).unwrap();
+		let model = world.by_name("numerstake_demo_alpha").unwrap();
+		assert_eq!(v["id"], model.id.as_str());
+		let rounds = v["rounds"].as_array().unwrap();
+		assert_eq!(
+			rounds.iter().map(|r| r["round"].as_u64().unwrap()).collect::<Vec<_>>(),
+			[10, 11]
+		);
+		for r in rounds {
+			let round = r["round"].as_u64().unwrap() as u32;
+			match world.round_data(model, round) {
+				RoundData::Missed { .. } => assert_eq!(r["submitted"], false),
+				RoundData::Submitted(s) => {
+					assert_eq!(r["at_risk"], s.at_risk.to_string());
+					assert_eq!(r["payout"], s.payout().to_string());
+				},
+			}
+		}
+		assert_eq!(get(f.addr(), "GET", "/admin/results/nobody", "").0, 404);
 		f.stop();
 	}
 }

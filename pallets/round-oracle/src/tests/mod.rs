@@ -1,6 +1,7 @@
 //! Tests by feature; helpers shared by them (and by the mock's benchmark helper).
 
 mod governance;
+mod migrations;
 mod offchain;
 mod ownership;
 mod quorum;

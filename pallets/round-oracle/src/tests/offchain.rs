@@ -315,6 +315,47 @@ fn it_waits_for_its_batch_to_be_included() {
 	assert_eq!(h.sent().len(), 1);
 }
 
+/// Round 101 of model 1, resolved: 1000 NMR at risk, +24 NMR.
+const MODEL_1_ROUND_101: &str = r#"{"data":{"v2RoundModelPerformances":[{"roundNumber":101,"roundResolved":true,"atRisk":"1000.000000000000000000",
+	"corrMultiplier":0.75,"mmcMultiplier":2.25,"roundPayoutFactor":"1.000000000000000000",
+	"submissionScores":[{"displayName":"canon_corr","value":0.02,"payoutSettled":"15.000000000000000000"},
+	                    {"displayName":"canon_mmc","value":4e-3,"payoutSettled":"9"}]}]}}"#;
+
+#[test]
+fn a_stale_cursor_and_in_flight_record_neither_silence_it_nor_make_it_report_twice() {
+	let (mut h, id) = watching_model_1();
+	let set = |h: &mut Harness, key: &[u8], value: Vec<u8>| {
+		h.ext.execute_with(|| {
+			polkadot_sdk::sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, key, &value)
+		})
+	};
+	// Off-chain storage as a node restored from another database might hold it: a batch "sent"
+	// at a block the chain has not reached, with a nonce it has not used, and a cursor past the
+	// end of the watch list.
+	set(&mut h, IN_FLIGHT_KEY, (1_000u64, u64::MAX).encode());
+	set(&mut h, MODEL_CURSOR_KEY, 7u32.encode());
+	// The worker still asks, and reports model 1's round 101 once.
+	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
+	h.expect(
+		query::round_model_performances(ScoreQuery::FrontEnd, &id, 8, 101, 101),
+		MODEL_1_ROUND_101,
+	);
+	let calls = h.run(3);
+	assert_eq!(calls.len(), 1);
+	assert!(matches!(
+		&reports(&calls[0])[..],
+		[Report::RoundResult { round: 101, result: RoundResult::Resolved(_), .. }]
+	));
+	h.ext.execute_with(|| assert!(Results::<Test>::contains_key(model(1), 101)));
+	// Rewound to an old cursor and an old record: the final result is not asked for or sent
+	// again (only the next round is asked about).
+	set(&mut h, IN_FLIGHT_KEY, (0u64, 0u64).encode());
+	set(&mut h, MODEL_CURSOR_KEY, 0u32.encode());
+	h.expect(query::rounds(8, 102), r#"{"data":{"rounds":[]}}"#);
+	assert!(h.run(4).is_empty());
+	assert_eq!(h.skipped(), 0);
+}
+
 #[test]
 fn it_does_not_ask_again_while_its_vote_waits_for_the_quorum() {
 	// Three operators, two needed; only this node's key is here.

@@ -52,8 +52,11 @@ fn a_quorum_finalises_despite_a_dissenting_operator() {
 			finalised: honest,
 			count: 1,
 		}));
-		assert_eq!(Dissents::<Test>::get(charlie()), 1);
-		assert_eq!(Dissents::<Test>::get(alice()), 0);
+		assert_eq!(
+			Dissents::<Test>::get(charlie()),
+			DissentRecord { count: 1, last: Some((Subject::Round(100), System::block_number())) }
+		);
+		assert_eq!(Dissents::<Test>::get(alice()), DissentRecord::default());
 		assert_eq!(Oracle::status().dissents, vec![0, 0, 1]);
 		// Reports and votes are pruned; the liar's late repeat is stale.
 		assert!(!Pending::<Test>::contains_key(Subject::Round(100)));
@@ -62,7 +65,7 @@ fn a_quorum_finalises_despite_a_dissenting_operator() {
 		System::assert_last_event(
 			Event::<Test>::StaleReport { subject: Subject::Round(100), operator: charlie() }.into(),
 		);
-		assert_eq!(Dissents::<Test>::get(charlie()), 1);
+		assert_eq!(Dissents::<Test>::get(charlie()).count, 1);
 	});
 }
 
@@ -164,7 +167,7 @@ fn one_operator_lying_on_every_subject_neither_halts_nor_corrupts_settlement() {
 			});
 		}
 		assert_eq!(Pending::<Test>::iter().count(), 0);
-		assert_eq!(Dissents::<Test>::get(charlie()), subjects);
+		assert_eq!(Dissents::<Test>::get(charlie()).count, subjects);
 		assert_eq!(Oracle::status().dissents, vec![0, 0, subjects]);
 		// Governance removes the liar: its record goes with it.
 		assert_ok!(Oracle::set_operators(
