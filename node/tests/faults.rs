@@ -192,37 +192,36 @@ fn a_killed_validator_a_rewound_cursor_and_an_outage_lose_nothing() {
 		settled(&alice)
 	);
 
-	// 2. Bob's off-chain cursors rewound to the backup, written with the worker off.
-	assert!(bob.stop().success());
-	let bob = start_bob(3, &["--offchain-worker", "never"]);
-	for (key, value) in cursor_keys.iter().zip(&backup) {
-		bob.offchain_set(key, value.as_deref().unwrap_or_default());
-		assert_eq!(bob.offchain_get(key).as_ref(), value.as_ref().or(Some(&Vec::new())));
-	}
-	assert!(bob.stop().success());
-	let bob = start_bob(4, &[]);
-	let rewound = settled(&alice);
-	// He reports again (the quorum needs him): two more rounds settle.
-	wait_for(&alice, "settlement with the rewound cursors", 240, || {
-		(settled(&alice) > rewound.map(|r| r + 1)).then_some(())
-	});
-	eprintln!("faults: rewound cursors; settled through {:?}", settled(&alice));
+	// Bob restarted with his off-chain storage edited while his worker was off (run `run`, then
+	// `run + 1`); then two more rounds must settle (the quorum needs him).
+	let edit_offchain_then_settle = |bob: Node, run: u32, what: &str, edit: &dyn Fn(&Node)| {
+		assert!(bob.stop().success());
+		let off = start_bob(run, &["--offchain-worker", "never"]);
+		edit(&off);
+		assert!(off.stop().success());
+		let bob = start_bob(run + 1, &[]);
+		let before = settled(&alice);
+		wait_for(&alice, what, 240, || (settled(&alice) > before.map(|r| r + 1)).then_some(()));
+		eprintln!("faults: {what}; settled through {:?}", settled(&alice));
+		bob
+	};
 
+	// 2. Bob's off-chain cursors rewound to the backup.
+	let bob = edit_offchain_then_settle(bob, 3, "settlement with the rewound cursors", &|off| {
+		for (key, value) in cursor_keys.iter().zip(&backup) {
+			off.offchain_set(key, value.as_deref().unwrap_or_default());
+			assert_eq!(off.offchain_get(key).as_ref(), value.as_ref().or(Some(&Vec::new())));
+		}
+	});
 	// 2b. An in-flight record from the future (a clock or a database from another chain): it is
 	// stale, not a batch to wait for, so it neither silences Bob nor makes him report twice.
-	assert!(bob.stop().success());
-	let bob = start_bob(5, &["--offchain-worker", "never"]);
-	let (_, head) = bob.finalised_head();
-	// The runtime's BlockNumber and Nonce are u32.
-	let future = codec::Encode::encode(&(head as u32 + 1_000, u32::MAX));
-	bob.offchain_set(pallet_round_oracle::IN_FLIGHT_KEY, &future);
-	assert!(bob.stop().success());
-	let bob = start_bob(6, &[]);
-	let stuck = settled(&alice);
-	wait_for(&alice, "settlement with an in-flight record from the future", 240, || {
-		(settled(&alice) > stuck.map(|r| r + 1)).then_some(())
+	let what = "settlement with an in-flight record from the future";
+	let bob = edit_offchain_then_settle(bob, 5, what, &|off| {
+		let (_, head) = off.finalised_head();
+		// The runtime's BlockNumber and Nonce are u32.
+		let future = codec::Encode::encode(&(head as u32 + 1_000, u32::MAX));
+		off.offchain_set(pallet_round_oracle::IN_FLIGHT_KEY, &future);
 	});
-	eprintln!("faults: an in-flight record from the future; settled through {:?}", settled(&alice));
 
 	// 3. Bob's fixture down for OUTAGE_ROUNDS rounds.
 	let latest_before = status(&alice).and_then(|s| s.latest_round).expect("a round");
