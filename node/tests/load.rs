@@ -18,11 +18,11 @@
 
 mod common;
 
-use codec::{Decode, Encode};
+use codec::Encode;
 use common::{
 	account_at, build_spec, dev_validator, fixture,
 	pools::{open_pool, up_to_date, wait_for},
-	scratch_dir,
+	scratch_dir, storage_value_at,
 	tx::{hex, unhex},
 	unix_now, Node,
 };
@@ -35,7 +35,6 @@ use polkadot_sdk::{
 		weights::Weight,
 	},
 	sp_core::{crypto::Ss58Codec, sr25519, Pair, H256},
-	sp_io::hashing::twox_128,
 	sp_keyring::Sr25519Keyring,
 };
 use serde_json::{json, Value};
@@ -78,26 +77,15 @@ impl Signing {
 	}
 }
 
-/// A storage value at block `at`, `None` when absent.
-fn storage_at<T: Decode>(node: &Node, key: &[u8], at: &str) -> Option<T> {
-	let value = node.rpc("state_getStorage", json!([hex(key), at])).expect("storage read");
-	let bytes = unhex(value.as_str()?).expect("hex");
-	Some(T::decode(&mut &bytes[..]).expect("decodes"))
-}
-
-fn plain_key(pallet: &str, item: &str) -> Vec<u8> {
-	[twox_128(pallet.as_bytes()), twox_128(item.as_bytes())].concat()
-}
-
 /// A block's timestamp (milliseconds), from `Timestamp::Now` in its state.
 fn timestamp(node: &Node, at: &str) -> u64 {
-	storage_at(node, &plain_key("Timestamp", "Now"), at).expect("a timestamp")
+	storage_value_at(node, "Timestamp", "Now", Some(at)).expect("a timestamp")
 }
 
 /// Block `at`'s weight (all classes) as a share of the block's limit.
 fn weight_share(node: &Node, at: &str) -> f64 {
 	let weight: PerDispatchClass<Weight> =
-		storage_at(node, &plain_key("System", "BlockWeight"), at).unwrap_or_default();
+		storage_value_at(node, "System", "BlockWeight", Some(at)).unwrap_or_default();
 	let limit = numerstake_runtime::configs::RuntimeBlockWeights::get().max_block.ref_time();
 	weight.total().ref_time() as f64 / limit as f64
 }

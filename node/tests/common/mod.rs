@@ -372,22 +372,36 @@ pub fn account_at(
 	key.extend(twox_128(b"Account"));
 	key.extend(blake2_128(who.as_ref()));
 	key.extend(who.as_ref() as &[u8]);
+	let Some(bytes) = storage_raw(node, &key, at) else { return Default::default() };
+	Decode::decode(&mut &bytes[..]).expect("account info")
+}
+
+/// The raw value under storage `key` at block `at` (the best block if `None`).
+fn storage_raw(node: &Node, key: &[u8], at: Option<&str>) -> Option<Vec<u8>> {
 	let params = match at {
-		Some(hash) => json!([tx::hex(&key), hash]),
-		None => json!([tx::hex(&key)]),
+		Some(hash) => json!([tx::hex(key), hash]),
+		None => json!([tx::hex(key)]),
 	};
 	let value = node.rpc("state_getStorage", params).expect("storage read");
-	let Some(text) = value.as_str() else { return Default::default() };
-	Decode::decode(&mut &tx::unhex(text).expect("hex")[..]).expect("account info")
+	Some(tx::unhex(value.as_str()?).expect("hex"))
 }
 
 /// A plain storage value (`pallet`, `item` as the storage key's prefixes), `None` when absent.
 pub fn storage_value<T: codec::Decode>(node: &Node, pallet: &str, item: &str) -> Option<T> {
+	storage_value_at(node, pallet, item, None)
+}
+
+/// A plain storage value at block `at` (the best block if `None`), `None` when absent.
+pub fn storage_value_at<T: codec::Decode>(
+	node: &Node,
+	pallet: &str,
+	item: &str,
+	at: Option<&str>,
+) -> Option<T> {
 	use polkadot_sdk::sp_io::hashing::twox_128;
 	let mut key = twox_128(pallet.as_bytes()).to_vec();
 	key.extend(twox_128(item.as_bytes()));
-	let value = node.rpc("state_getStorage", json!([tx::hex(&key)])).expect("storage read");
-	let bytes = tx::unhex(value.as_str()?).expect("hex");
+	let bytes = storage_raw(node, &key, at)?;
 	Some(T::decode(&mut &bytes[..]).expect("decodes"))
 }
 
